@@ -1,0 +1,1 @@
+"""initdoc: experiments, figures and proofs on weight initialization."""

@@ -1,0 +1,1 @@
+"""Experiments, one module per page topic; each registers its experiments on import."""

@@ -1,0 +1,282 @@
+"""A numpy multilayer perceptron of any depth and width: forward pass, cost and backward pass.
+
+Layout follows JAX/Keras: weight layer l has `W` of shape (n_in, n_out) and `b` of shape
+(n_out,), and computes z = a_prev @ W + b, a = f(z); a batch is a stack of rows. Layers are
+numbered l = 1..L and the input is a[0] = x. A network is plain data: `params`, a list of
+(W, b) pairs with params[l - 1] for layer l, and one activation name per layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+Array = np.ndarray
+Params = list[tuple[Array, Array]]  # [(W1, b1), ..., (WL, bL)]
+Initializer = Callable[[np.random.Generator, tuple[int, int]], Array]
+
+LEAKY_SLOPE = 0.01
+
+
+# Activations. Derivatives are functions of z. At a kink we take the left slope:
+# relu'(0) = 0 and leaky_relu'(0) = LEAKY_SLOPE, so a relu unit with z exactly 0 (as under
+# zero initialization) passes no gradient back.
+
+
+def identity(z: Array) -> Array:
+    return z
+
+
+def d_identity(z: Array) -> Array:
+    return np.ones_like(z)
+
+
+def relu(z: Array) -> Array:
+    return np.maximum(z, 0)
+
+
+def d_relu(z: Array) -> Array:
+    """1 where z > 0, else 0 (including z = 0 exactly)."""
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def d_leaky_relu(z: Array) -> Array:
+    """1 where z > 0, else LEAKY_SLOPE (including z = 0 exactly)."""
+    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
+
+
+def tanh(z: Array) -> Array:
+    return np.tanh(z)
+
+
+def d_tanh(z: Array) -> Array:
+    return 1 - np.tanh(z) ** 2
+
+
+def sigmoid(z: Array) -> Array:
+    """1 / (1 + exp(-z)), computed via exp(-|z|) so that exp never overflows."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def d_sigmoid(z: Array) -> Array:
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def softmax(z: Array) -> Array:
+    """Row-wise exp(z) / sum(exp(z)), shifted by the row maximum so that exp never overflows."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def d_softmax(z: Array) -> Array:
+    """The Jacobian per row, shape (batch, n, n): J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j)."""
+    s = softmax(z)
+    return s[..., :, None] * (np.eye(z.shape[-1], dtype=z.dtype) - s[..., None, :])
+
+
+def backprop_softmax(z: Array, da: Array) -> Array:
+    """dL/dz = J^T da without building J: s * (da - sum(da * s))."""
+    s = softmax(z)
+    return s * (da - (da * s).sum(axis=-1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation f, its derivative df(z), and `backprop(z, da) -> dz` through it."""
+
+    name: str
+    f: Callable[[Array], Array]
+    df: Callable[[Array], Array]
+    backprop: Callable[[Array, Array], Array]
+
+
+def _elementwise(name: str, f: Callable, df: Callable) -> Activation:
+    """An activation applied unit by unit, so dz = f'(z) * da."""
+    return Activation(name, f, df, lambda z, da: df(z) * da)
+
+
+ACTIVATIONS = {
+    act.name: act
+    for act in [
+        _elementwise("identity", identity, d_identity),
+        _elementwise("relu", relu, d_relu),
+        _elementwise("leaky_relu", leaky_relu, d_leaky_relu),
+        _elementwise("tanh", tanh, d_tanh),
+        _elementwise("sigmoid", sigmoid, d_sigmoid),
+        Activation("softmax", softmax, d_softmax, backprop_softmax),
+    ]
+}
+
+
+def get_activation(name: str) -> Activation:
+    """The activation called `name`; ValueError naming the known ones otherwise."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+# Losses, averaged over the batch (m rows) and summed over output units. Each is a function
+# of the output layer's (z, a) and the targets y; cross-entropies read the logits z for stability.
+
+
+def binary_cross_entropy(z: Array, a: Array, y: Array) -> float:
+    """-[y log a + (1-y) log(1-a)] with a = sigmoid(z), as log(1 + exp(-|z|)) + max(z, 0) - y z."""
+    return float(np.sum(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0) - y * z) / len(z))
+
+
+def softmax_cross_entropy(z: Array, a: Array, y: Array) -> float:
+    """-sum(y log softmax(z)) as logsumexp(z) - y.z, for rows y that are one-hot or sum to 1."""
+    top = z.max(axis=1, keepdims=True)
+    log_sum_exp = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
+    return float(np.sum(log_sum_exp - (y * z).sum(axis=1)) / len(z))
+
+
+def mse(z: Array, a: Array, y: Array) -> float:
+    """Half the squared error summed over output units, averaged over the batch."""
+    return float(0.5 * np.sum((a - y) ** 2) / len(a))
+
+
+def _ratio(num: Array, den: Array) -> Array:
+    """num / den, taken as 0 where num is 0 (that term is absent from the loss)."""
+    with np.errstate(divide="ignore"):
+        return np.divide(num, den, out=np.zeros_like(den), where=num != 0)
+
+
+def d_binary_cross_entropy(a: Array, y: Array) -> Array:
+    """dL/da = ((1-y)/(1-a) - y/a) / m; infinite where a saturated to exactly 0 or 1."""
+    return (_ratio(1 - y, 1 - a) - _ratio(y, a)) / len(a)
+
+
+def d_softmax_cross_entropy(a: Array, y: Array) -> Array:
+    """dL/da = -(y / a) / m; infinite where a class with y > 0 got probability exactly 0."""
+    return -_ratio(y, a) / len(a)
+
+
+def d_mse(a: Array, y: Array) -> Array:
+    return (a - y) / len(a)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss `value(z, a, y)`, its gradient `grad_a(a, y)` = dL/da, and the output it needs.
+
+    `output` names the output activation the loss is defined for (None: any). For those
+    pairs dL/dz simplifies to (a - y) / m, which backward uses instead of f'(z) * dL/da.
+    """
+
+    name: str
+    value: Callable[[Array, Array, Array], float]
+    grad_a: Callable[[Array, Array], Array]
+    output: str | None
+
+
+LOSSES = {
+    loss.name: loss
+    for loss in [
+        Loss("binary_cross_entropy", binary_cross_entropy, d_binary_cross_entropy, "sigmoid"),
+        Loss("softmax_cross_entropy", softmax_cross_entropy, d_softmax_cross_entropy, "softmax"),
+        Loss("mse", mse, d_mse, None),
+    ]
+}
+
+
+def get_loss(name: str, output_activation: str | None = None) -> Loss:
+    """The loss called `name`, checked against the network's output activation if given."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; known: {', '.join(LOSSES)}")
+    loss = LOSSES[name]
+    if output_activation is not None and loss.output not in (None, output_activation):
+        raise ValueError(f"{name} needs a {loss.output} output layer, not {output_activation}")
+    return loss
+
+
+def _targets(loss: Loss, y, z: Array) -> Array:
+    """y shaped like z in z's dtype; integer class labels become one-hot rows."""
+    y = np.asarray(y)
+    if loss.output == "softmax" and y.ndim == 1:
+        return np.eye(z.shape[1], dtype=z.dtype)[y]
+    return y.astype(z.dtype, copy=False).reshape(z.shape)
+
+
+# The network.
+
+
+def init_params(
+    rng: np.random.Generator,
+    sizes: Sequence[int],
+    scheme: Initializer,
+    bias: float = 0.0,
+    dtype=np.float64,
+) -> Params:
+    """Layers sizes[0] -> sizes[1] -> ...: W = scheme(rng, (n_in, n_out)), b filled with `bias`."""
+    return [
+        (np.asarray(scheme(rng, (n_in, n_out)), dtype=dtype), np.full(n_out, bias, dtype=dtype))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
+
+
+@dataclass
+class Record:
+    """A forward pass: z[l] and a[l] for l = 1..L, with a[0] = x and z[0] = None."""
+
+    activations: list[str]
+    z: list[Array | None]
+    a: list[Array]
+
+
+@dataclass
+class Gradients:
+    """A backward pass: parameter gradients, and dL/dz, dL/da at every layer."""
+
+    params: Params  # [(dW1, db1), ..., (dWL, dbL)], aligned with params
+    dz: list[Array | None]  # dz[l] = dL/dz[l] for l = 1..L; dz[0] = None
+    da: list[Array]  # da[l] = dL/da[l] for l = 0..L; da[0] = dL/dx
+
+
+def forward(params: Params, activations: Sequence[str], x) -> Record:
+    """Run x through every layer, keeping each z and a; x is cast to the weights' dtype."""
+    if len(activations) != len(params):
+        raise ValueError(f"{len(params)} layers but {len(activations)} activations")
+    fs = [get_activation(name).f for name in activations]
+    a = np.asarray(x, dtype=params[0][0].dtype)
+    record = Record(list(activations), z=[None], a=[a])
+    for (W, b), f in zip(params, fs):
+        z = a @ W + b
+        a = f(z)
+        record.z.append(z)
+        record.a.append(a)
+    return record
+
+
+def cost(record: Record, y, loss: str) -> float:
+    """The loss of a forward pass against targets y (labels or one-hot rows for softmax)."""
+    spec = get_loss(loss, record.activations[-1])
+    z, a = record.z[-1], record.a[-1]
+    return spec.value(z, a, _targets(spec, y, z))
+
+
+def backward(params: Params, record: Record, y, loss: str) -> Gradients:
+    """Backpropagate the loss of `record` to every parameter and every layer's z and a."""
+    spec = get_loss(loss, record.activations[-1])
+    L = len(params)
+    z, a = record.z[L], record.a[L]
+    y = _targets(spec, y, z)
+    dz, da, grads = [None] * (L + 1), [None] * (L + 1), [None] * L
+    da[L] = spec.grad_a(a, y)
+    if spec.output is not None:
+        dz[L] = (a - y) / len(a)  # f'(z) * dL/da, simplified for sigmoid + BCE, softmax + CE
+    for l in range(L, 0, -1):
+        if dz[l] is None:
+            dz[l] = get_activation(record.activations[l - 1]).backprop(record.z[l], da[l])
+        W, _ = params[l - 1]
+        grads[l - 1] = (record.a[l - 1].T @ dz[l], dz[l].sum(axis=0))
+        da[l - 1] = dz[l] @ W.T
+    return Gradients(grads, dz, da)

@@ -1,0 +1,71 @@
+"""Page references: `{{ experiment.value }}` and `{{ figure: name }}` in Markdown, expanded at build."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from pathlib import Path
+
+REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+FIGURE = re.compile(r"figure:\s*([A-Za-z0-9_]+)$")
+VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
+
+
+class PageReferenceError(ValueError):
+    """A page refers to a value or figure that the build did not produce."""
+
+
+def load(figures_dir: Path) -> tuple[dict, dict]:
+    """The values (results.json) and figures (figures.json) the build wrote."""
+    try:
+        values = json.loads((figures_dir / "results.json").read_text())
+        figures = json.loads((figures_dir / "figures.json").read_text())
+    except FileNotFoundError as err:
+        raise PageReferenceError(f"{err.filename} is missing: run `make figures` (python -m initdoc build) first")
+    return values, figures
+
+
+def format_value(value, spec: str | None) -> str:
+    """A value as prose shows it: `spec` is a Python format spec; floats default to 3 significant digits."""
+    if spec:
+        return format(value, spec)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
+    """A captioned figure with alt text, its link relative to the page."""
+    src = posixpath.relpath(fig["file"], posixpath.dirname(page_uri) or ".")
+    alt = html.escape(fig["alt"], quote=True)
+    return (
+        f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
+        f'  ![{alt}]({src}){{ loading=lazy }}\n'
+        f'  <figcaption markdown="span">{fig["caption"]}</figcaption>\n'
+        f"</figure>"
+    )
+
+
+def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
+    """Replace every reference in `markdown`; an unknown one raises, naming the page and the reference."""
+
+    def replace(match: re.Match) -> str:
+        body = match.group(1)
+        if m := FIGURE.match(body):
+            if m.group(1) not in figures:
+                raise PageReferenceError(f"{page_uri}: unknown figure '{m.group(1)}' (see `python -m initdoc list`)")
+            return figure_markdown(m.group(1), figures[m.group(1)], page_uri)
+        if m := VALUE.match(body):
+            name, spec = m.group(1), m.group(2)
+            if name not in values:
+                raise PageReferenceError(f"{page_uri}: unknown value '{name}' (see figures/results.json)")
+            try:
+                return format_value(values[name], spec)
+            except (ValueError, TypeError) as err:
+                raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
+        raise PageReferenceError(f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
+                              "write {{ experiment.value }}, {{ experiment.value:.2f }} or {{ figure: name }}")
+
+    return REFERENCE.sub(replace, markdown)

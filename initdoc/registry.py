@@ -1,0 +1,102 @@
+"""The registry: experiments by name, and the figures drawn from each."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from initdoc.result import Result
+
+
+class UserError(Exception):
+    """A mistake a person can fix; the CLI prints it as one line and exits 2."""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A pure function of `params` and a seeded generator that returns a Result."""
+
+    name: str
+    run: Callable[..., Result]
+    params: dict
+    seed: int
+    about: str
+
+    def __call__(self, **overrides) -> Result:
+        """Run uncached, with optional parameter overrides."""
+        unknown = set(overrides) - set(self.params)
+        if unknown:
+            raise UserError(
+                f"experiment '{self.name}' has no parameter {', '.join(sorted(unknown))}; "
+                f"it takes: {', '.join(sorted(self.params))}"
+            )
+        return self.run(np.random.default_rng(self.seed), **{**self.params, **overrides})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A function from an experiment's Result to a matplotlib figure, with its words."""
+
+    name: str
+    experiment: str
+    draw: Callable
+    format: str
+    caption: str
+    alt: str
+    size: tuple[float, float] | None = field(default=None)
+
+
+EXPERIMENTS: dict[str, Experiment] = {}
+FIGURES: dict[str, Figure] = {}
+
+
+def experiment(name: str, seed: int = 0, **params):
+    """Register `run(rng, **params) -> Result` as the experiment `name`."""
+
+    def register(run):
+        if name in EXPERIMENTS:
+            raise ValueError(f"experiment '{name}' registered twice")
+        about = (run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else ""
+        EXPERIMENTS[name] = Experiment(name, run, dict(params), seed, about)
+        return run
+
+    return register
+
+
+def figure(name: str, experiment: str, caption: str, alt: str, format: str = "svg"):
+    """Register `draw(result) -> matplotlib Figure` as figures/NAME.FORMAT."""
+    if format not in ("svg", "png"):
+        raise ValueError(f"figure '{name}': format must be svg or png, not {format!r}")
+
+    def register(draw):
+        if name in FIGURES:
+            raise ValueError(f"figure '{name}' registered twice")
+        FIGURES[name] = Figure(name, experiment, draw, format, caption, alt)
+        return draw
+
+    return register
+
+
+def load_all() -> None:
+    """Import every module of initdoc.experiments and initdoc.figures so they register."""
+    if EXPERIMENTS:
+        return
+    for package in ("initdoc.experiments", "initdoc.figures"):
+        pkg = importlib.import_module(package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{package}.{info.name}")
+    missing = {f.experiment for f in FIGURES.values()} - set(EXPERIMENTS)
+    if missing:
+        raise ValueError(f"figures refer to unknown experiments: {', '.join(sorted(missing))}")
+
+
+def get_experiment(name: str) -> Experiment:
+    """The experiment called `name`, or a UserError listing the known ones."""
+    load_all()
+    if name not in EXPERIMENTS:
+        raise UserError(f"unknown experiment '{name}'; known: {', '.join(sorted(EXPERIMENTS))}")
+    return EXPERIMENTS[name]
