@@ -1,5 +1,6 @@
 # initdoc: `make site` builds everything, `make test` tests it. `make help` lists targets.
 SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import mathjax
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from initdoc import pages
@@ -25,6 +26,7 @@ def on_config(config):
     return config
 
 
+@event_priority(100)  # before plugins that index the files, such as htmlproofer
 def on_files(files, config):
     """Add the generated figures and the MathJax files to the site."""
     root = figures_dir().parent

@@ -27,8 +27,16 @@ def load(figures_dir: Path) -> tuple[dict, dict]:
     return values, figures
 
 
+def scientific(value: float, digits: int = 2) -> str:
+    """1.6e-17 as 1.6 × 10<sup>−17</sup>."""
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10<sup>{int(exponent)}</sup>".replace("-", "−")
+
+
 def format_value(value, spec: str | None) -> str:
-    """A value as prose shows it: `spec` is a Python format spec; floats default to 3 significant digits."""
+    """A value as prose shows it: a Python format spec or `sci`; floats default to 3 significant digits."""
+    if spec == "sci":
+        return scientific(value)
     if spec:
         return format(value, spec)
     if isinstance(value, float):
@@ -42,7 +50,7 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     alt = html.escape(fig["alt"], quote=True)
     return (
         f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
-        f'  ![{alt}]({src}){{ loading=lazy }}\n'
+        f'  ![{alt}]({src})\n'
         f'  <figcaption markdown="span">{fig["caption"]}</figcaption>\n'
         f"</figure>"
     )

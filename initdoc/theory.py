@@ -8,7 +8,10 @@ LaTeX layout: each entry of Step.lines is one row of an aligned block, written
 "lhs &= rhs" with exactly one "&" placed before the relation (lhs is empty when a
 row continues the previous one); some rows end with "\quad \text{(note)}". A page
 shows them as  $$\begin{aligned} row_1 \\ row_2 \\ ... \end{aligned}$$  in MathJax 3.
-Step.result is the final checked equality with no "&".
+Step.result is the final checked equality with no "&". Each derivation takes
+`expected=` to replace the closed form its result is checked against (a wrong one
+raises DerivationError naming the step). The float helpers at the end (xavier_variance,
+he_variance, ...) lambdify the values the derivations obtained and checked.
 
 Layers are numbered by a subscript: a_l = tanh(z_l), z_l = sum_i W_i a_{l-1,i}.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Step:
 
 ASSUMPTIONS: dict[str, str] = {
     "independent_factors": "The two factors of the product are independent random variables.",
-    "iid_weights": "The weights of a layer are independent, identically distributed and have mean zero.",
+    "iid_weights": "The weights of a layer are independent, identically distributed "
+    "and have mean zero.",
     "iid_inputs": "The inputs of a layer are independent and identically distributed.",
     "zero_mean_inputs": "The inputs of a layer have mean zero.",
     "weights_independent_of_inputs": "The weights are independent of the inputs they multiply.",
@@ -45,7 +50,8 @@ ASSUMPTIONS: dict[str, str] = {
     "have mean zero and are independent of the weights.",
     "equal_layer_gain": "Every layer multiplies the variance by the same factor k.",
     "symmetric_preactivations": "Each pre-activation z has a density symmetric about 0.",
-    "normal_preactivations": "In the worked example z is normal with mean 0 and standard deviation sigma.",
+    "normal_preactivations": "In the worked example z is normal with mean 0 "
+    "and standard deviation sigma.",
     "uniform_weights": "Weights are drawn uniformly from a symmetric interval [-r, r].",
     "truncation_at_two": "Normal draws outside two standard deviations are discarded and redrawn.",
 }
@@ -127,7 +133,7 @@ _CHECKED: dict[str, sp.Expr] = {}
 
 
 def check(key: str, obtained, expected) -> None:
-    """Raise DerivationError unless obtained equals expected (sympy simplifies the difference to 0)."""
+    """Raise DerivationError unless sympy simplifies obtained - expected to 0."""
     if obtained != expected and sp.simplify(obtained - expected) != 0:
         raise DerivationError(f"step '{key}': expected {expected}, got {obtained}")
 
@@ -138,10 +144,22 @@ def _check_close(key: str, obtained, expected, digits: int) -> None:
         raise DerivationError(f"step '{key}': expected {expected}, got {obtained}")
 
 
+class _Printer(LatexPrinter):
+    """sympy's LaTeX printer with leading terms first (1 - x, not -x + 1), subscripts as l - 1."""
+
+    def _print_Indexed(self, expr):
+        return sp.latex(expr)
+
+
+def _latex(expr) -> str:
+    """LaTeX of a sympy object, printed by _Printer."""
+    return _Printer({"order": "old"}).doprint(expr)
+
+
 def _row(lhs, *rhs, rel: str = "=", note: str = "") -> str:
     """One aligned row 'lhs &= rhs_1 = rhs_2', every side printed by sympy.latex."""
-    left = "" if lhs is None else sp.latex(lhs) + " "
-    right = " = ".join(sp.latex(side) for side in rhs)
+    left = "" if lhs is None else _latex(lhs) + " "
+    right = " = ".join(_latex(side) for side in rhs)
     return f"{left}&{rel} {right}" + (rf" \quad \text{{({note})}}" if note else "")
 
 
@@ -149,7 +167,7 @@ def _finish(key, title, assumptions, lines, lhs, obtained, expected) -> Step:
     """Check the final result and package the derivation as a Step."""
     check(key, obtained, expected)
     _CHECKED[key] = obtained
-    result = f"{sp.latex(lhs)} = {sp.latex(expected)}"
+    result = f"{_latex(lhs)} = {_latex(expected)}"
     return Step(key, title, tuple(assumptions), tuple(lines), result)
 
 
@@ -211,7 +229,7 @@ def sum_variance(expected=None) -> Step:
         _row(Var(z), covariances, note="variance of a sum: all pairwise covariances"),
         _row(None, double, note="independent terms: only i = j survives"),
         _row(None, single, total),
-        _row(None, obtained, note="product_variance with zero means"),
+        _row(None, obtained, note="product variance with zero means"),
     ]
     expected = N_IN * Var(ws) * Var(as_) if expected is None else expected
     return _finish("sum_variance", "Variance of a sum of independent products",
@@ -222,17 +240,17 @@ def sum_variance(expected=None) -> Step:
 
 def xavier_forward(expected=None) -> Step:
     """Keeping Var(a_l) = Var(a_{l-1}) through tanh near 0 forces Var(W) = 1/n_in."""
-    x = sp.Symbol("z")
+    pre = sp.Symbol("z")  # one pre-activation
     a, z = sp.IndexedBase("a"), sp.IndexedBase("z")
-    taylor = sp.series(sp.tanh(x), x, 0, 6)
-    linear = sp.series(sp.tanh(x), x, 0, 2).removeO()
+    taylor = sp.series(sp.tanh(pre), pre, 0, 6)
+    linear = sp.series(sp.tanh(pre), pre, 0, 2).removeO()
     var_z = _variance_of_sum(N_IN, Var(_W) * Var(a[_l - 1]))[-1]
     goal = sp.Eq(var_z, Var(a[_l - 1]))
     (obtained,) = sp.solve(goal, Var(_W))
     lines = [
-        _row(sp.tanh(x), taylor, note="Taylor series at 0"),
-        _row(sp.tanh(x), linear, rel=r"\approx", note="linear regime"),
-        _row(Var(a[_l]), Var(z[_l]), var_z, rel=r"\approx", note="sum_variance"),
+        _row(sp.tanh(pre), taylor, note="Taylor series at 0"),
+        _row(sp.tanh(pre), linear, rel=r"\approx", note="linear regime"),
+        _row(Var(a[_l]), Var(z[_l]), var_z, rel=r"\approx", note="variance of the sum"),
         _row(var_z, Var(a[_l - 1]), note="goal: the variance is kept"),
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
@@ -245,18 +263,18 @@ def xavier_forward(expected=None) -> Step:
 
 def xavier_backward(expected=None) -> Step:
     """Keeping the gradient variance through backpropagation forces Var(W) = 1/n_out."""
-    x = sp.Symbol("z")
+    pre = sp.Symbol("z")  # one pre-activation
     g, W = sp.IndexedBase("g"), sp.IndexedBase("W")
-    slope = sp.diff(sp.tanh(x), x).subs(x, 0)
+    slope = sp.diff(sp.tanh(pre), pre).subs(pre, 0)
     var_g = _variance_of_sum(N_OUT, Var(_W) * Var(g[_l]))[-1]
     goal = sp.Eq(var_g, Var(g[_l]))
     (obtained,) = sp.solve(goal, Var(_W))
     lines = [
-        _row(sp.Subs(sp.Derivative(sp.tanh(x), x), x, 0), slope,
+        _row(sp.Subs(sp.Derivative(sp.tanh(pre), pre), pre, 0), slope,
              note="so the gradient passes tanh unchanged near 0"),
         _row(g[_l - 1], sp.Sum(W[_k] * g[_l, _k], (_k, 1, N_OUT)),
              note="g is the gradient of the loss with respect to a layer's activations"),
-        _row(Var(g[_l - 1]), var_g, note="sum_variance over the units fed"),
+        _row(Var(g[_l - 1]), var_g, note="variance of the sum over the units fed"),
         _row(var_g, Var(g[_l]), note="goal: the gradient variance is kept"),
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
@@ -282,7 +300,7 @@ def is_harmonic_mean_of_fans() -> bool:
 
 
 def glorot_compromise(expected=None) -> Step:
-    """2/(n_in + n_out) is the harmonic mean of the variances 1/n_in and 1/n_out, not of the fans."""
+    """2/(n_in + n_out) is the harmonic mean of the variances 1/n_in, 1/n_out, not of the fans."""
     key = "glorot_compromise"
     u, v = sp.symbols("u v", positive=True)
     obtained = sp.simplify(_harmonic_mean(FORWARD_VARIANCE, BACKWARD_VARIANCE))
@@ -294,9 +312,10 @@ def glorot_compromise(expected=None) -> Step:
         _row(HM(u, v), _harmonic_mean(u, v), note="harmonic mean"),
         _row(HM(FORWARD_VARIANCE, BACKWARD_VARIANCE), obtained,
              note="of the forward and backward variances"),
-        _row(1 / AM(N_IN, N_OUT), reciprocal_mean, note="reciprocal of the arithmetic mean of the fans"),
-        _row(HM(N_IN, N_OUT), fans_mean) + rf" {relation} {sp.latex(obtained)}"
-        + r" \quad \text{(not the harmonic mean of the fans)}",
+        _row(1 / AM(N_IN, N_OUT), reciprocal_mean,
+             note="reciprocal of the arithmetic mean of the fans"),
+        _row(HM(N_IN, N_OUT), fans_mean) + rf" {relation} {_latex(obtained)}"
+        + r" \quad \text{(the harmonic mean of the fans themselves)}",
         _row(Var(_W), obtained, note="Glorot's compromise"),
     ]
     expected = GLOROT_VARIANCE if expected is None else expected
@@ -318,18 +337,19 @@ def depth_product(expected=None) -> Step:
     equal_gain = sp.Product(k, (_l, 1, L)).doit()
     v = sp.Function("v")
     obtained = sp.rsolve(v(L) - k * v(L - 1), v(L), {v(0): Var(x)})
-    limits = [(1 / (1 + eps), 0, "k < 1: vanishes"), (1, Var(x), "k = 1: holds"),
-              (1 + eps, sp.oo, "k > 1: explodes")]
+    limits = [(1 / (1 + eps), 0, "gain below 1: vanishes"), (1, Var(x), "gain 1: holds"),
+              (1 + eps, sp.oo, "gain above 1: explodes")]
     lines = [
-        _row(gain[_l], n[_l - 1] * Var(W[_l]), note="gain of layer l, from sum_variance"),
+        _row(gain[_l], n[_l - 1] * Var(W[_l]),
+             note="gain of layer l, from the variance of the sum"),
         _row(Var(a[_l]), gain[_l] * Var(a[_l - 1])),
         _row(Var(a[3]), three_layers, note="unrolled for three layers"),
-        _row(Var(a[L]), sp.Product(gain[_l], (_l, 1, L)) * Var(x)),
+        _row(Var(a[L]), sp.Product(gain[_l], (_l, 1, L)) * Var(x), note="the same for any depth L"),
         _row(sp.Product(k, (_l, 1, L)), equal_gain, note="equal gain k in every layer"),
         _row(Var(a[L]), obtained, note="sympy.rsolve of the recursion"),
     ]
     for factor, limit_value, note in limits:
-        limit = sp.Limit(obtained.subs(k, factor), L, sp.oo)
+        limit = sp.Limit(obtained.subs(k, sp.UnevaluatedExpr(factor)), L, sp.oo)
         check(key, limit.doit(), limit_value)
         lines.append(_row(limit, limit_value, note=note))
     expected = k**L * Var(x) if expected is None else expected
@@ -343,7 +363,7 @@ def _half_second_moment(z, p):
     """For a density p symmetric about 0, each half-line holds half of E[z^2]."""
     negative = sp.Integral(z**2 * p(z), (z, -sp.oo, 0))
     u = sp.Symbol("u", real=True)
-    mirrored = negative.transform(-z, u).xreplace({u: z}).subs(p(-z), p(z))
+    mirrored = negative.transform(-z, u).xreplace({p(-u): p(u)}).xreplace({u: z})
     positive = sp.Integral(z**2 * p(z), (z, 0, sp.oo))
     (half,) = sp.solve(sp.Eq(Mean(z**2), mirrored + positive), positive)
     return negative, mirrored, positive, half
@@ -361,8 +381,9 @@ def he_relu_second_moment(expected=None) -> Step:
     normal_integral = sp.Integral(z**2 * _gaussian(z, sigma), (z, 0, sp.oo))
     normal_value = normal_integral.doit(conds="none")
     check(key, normal_value, sigma**2 / 2)
-    weight_only_mean = _product_variance(w, a[_l - 1]).subs(Mean(w), 0)
-    weighted = sp.expand(weight_only_mean.subs(Var(a[_l - 1]), Mean(a[_l - 1] ** 2) - Mean(a[_l - 1]) ** 2))
+    previous = a[_l - 1]
+    weight_only_mean = _product_variance(w, previous).subs(Mean(w), 0)
+    weighted = sp.expand(weight_only_mean.subs(Var(previous), Mean(previous**2) - Mean(previous) ** 2))
     var_z = _variance_of_sum(N_IN, weighted.subs(w, _W))[-1]
     recursion = var_z.subs(Mean(a[_l - 1] ** 2), relu_moment.subs(z, zl[_l - 1]))
     (obtained,) = sp.solve(sp.Eq(recursion, Var(zl[_l - 1])), Var(_W))
@@ -372,7 +393,7 @@ def he_relu_second_moment(expected=None) -> Step:
         _row(negative, mirrored, note="substitute z for -z and use p(-z) = p(z)"),
         _row(Mean(sp.Max(0, z) ** 2), positive, half, relu_moment, note="both halves are equal"),
         _row(normal_integral, normal_value, note="the normal case, integrated"),
-        _row(Var(zl[_l]), var_z, recursion, note="sum_variance with a = relu(z)"),
+        _row(Var(zl[_l]), var_z, recursion, note="variance of the sum with a = relu(z)"),
         _row(recursion, Var(zl[_l - 1]), note="goal: the variance is kept"),
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
@@ -403,9 +424,9 @@ def he_leaky_relu(expected=None) -> Step:
     check(key, linear, FORWARD_VARIANCE)
     lines = [
         _row(Mean(sp.Max(z, ALPHA * z) ** 2), halves, moment,
-             note="slope alpha between 0 and 1 for z < 0; each half holds half of Var(z)"),
+             note="slope alpha from 0 to 1 for negative z; each half holds half of Var(z)"),
         _row(normal_halves, normal_value, note="the normal case, integrated"),
-        _row(Var(zl[_l]), var_z, recursion, note="sum_variance with a = leaky relu(z)"),
+        _row(Var(zl[_l]), var_z, recursion, note="variance of the sum with a = leaky relu(z)"),
         _row(Var(_W), obtained, note="sympy.solve of the fixed point"),
         _row(Var(_W).subs(ALPHA, 0), relu, note="alpha = 0: ReLU, He"),
         _row(Var(_W).subs(ALPHA, 1), linear, note="alpha = 1: identity, forward rule"),
@@ -456,20 +477,22 @@ def truncated_normal_constant(expected=None) -> Step:
     phi = _gaussian(x, 1)
     mass = sp.Integral(phi, (x, -bound, bound))
     second = sp.Integral(x**2 * phi, (x, -bound, bound))
-    c_squared = sp.expand(second.doit() / mass.doit())
+    mass_value, second_value = mass.doit(), sp.simplify(second.doit())
+    c_squared = sp.expand(second_value / mass_value)
     obtained = sp.sqrt(c_squared)
     quadrature = _quadrature_truncated_std(bound)
     _check_close(key, sp.N(obtained, 20), quadrature, digits=10)
     lines = [
-        _row(mass, mass.doit(), note="probability kept by the truncation"),
-        _row(second, second.doit()),
+        _row(mass, mass_value, note="probability kept by the truncation"),
+        _row(second, second_value),
         _row(c**2, second / mass, c_squared, note="second moment of the truncated law"),
-        _row(c, obtained) + rf" \approx {sp.latex(sp.N(obtained, 10))}",
-        _row(c_quad, sp.Float(quadrature, 10), rel=r"\approx",
+        _row(c, obtained) + rf" \approx {_latex(sp.N(obtained, 12))}",
+        _row(c_quad, sp.Float(quadrature, 12), rel=r"\approx",
              note="independent numerical quadrature"),
     ]
-    rate = sp.erf(bound / sp.sqrt(2))
-    expected = sp.sqrt(1 - 2 * bound * phi.subs(x, bound) / rate) if expected is None else expected
+    # Textbook form c^2 = 1 - 2 b phi(b) / (Phi(b) - Phi(-b)), where Phi(b) - Phi(-b) = erf(b / sqrt 2).
+    kept = sp.erf(bound / sp.sqrt(2))
+    expected = sp.sqrt(1 - 2 * bound * phi.subs(x, bound) / kept) if expected is None else expected
     return _finish(key, "The standard deviation of a normal truncated at two standard deviations",
                    ("truncation_at_two",), lines, c, obtained, expected)
 

@@ -60,6 +60,9 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
     res = Result(arrays={"X": X, "y": y, "steps": np.array(at)}, values={
         "n_points": n_points, "n_positive": int(y.sum()), "n_hidden": n_hidden, "alpha": alpha,
         "lr": lr, "steps": steps})
+    share = float(y.mean())
+    base_rate_cost = -(share * np.log(share) + (1 - share) * np.log(1 - share))
+    res.values.update({"majority_share": max(share, 1 - share), "base_rate_cost": base_rate_cost})
     for case, spec in [*CASES.items(), ("balanced_zero_sigmoid", BALANCED_CASE)]:
         if case == "balanced_zero_sigmoid":
             X, y = X_bal, y_bal
@@ -78,8 +81,9 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
         res.arrays.update({
             f"{case}.W1": W1, f"{case}.W2": W2, f"{case}.b1": b1, f"{case}.dW1": dW1,
             f"{case}.costs": run.costs, f"{case}.prob": prob, f"{case}.spread": spreads,
-            f"{case}.hidden_on_grid": hidden,
+            f"{case}.hidden_on_grid": hidden, f"{case}.final_W1": final[0][0],
         })
+        below = np.flatnonzero(run.costs < base_rate_cost / 2)
         first_W = params[0][0]
         res.values.update({
             f"{case}.final_cost": float(run.costs[-1]),
@@ -88,6 +92,7 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
             f"{case}.W1_change": float(np.abs(final[0][0] - first_W).max()),
             f"{case}.W2_change": float(np.abs(final[1][0] - params[1][0]).max()),
             f"{case}.diverged": run.diverged,
+            f"{case}.steps_to_half": int(below[0]) if below.size else -1,
             f"{case}.first_grad": float(max(np.abs(g).max() for pair in run.snapshots[0].grads for g in pair)),
         })
     res.values["chance_cost"] = float(np.log(2))
