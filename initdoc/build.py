@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
@@ -55,7 +56,10 @@ def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
         out = figures_dir() / f"{fig.name}.{fig.format}"
         new_stamps[fig.name] = figure_key(fig, exp_key)
         if ran or not out.exists() or stamps.get(fig.name) != new_stamps[fig.name]:
-            plots.save(fig.draw(result), out)
+            if fig.format == "json":
+                write_text(out, json.dumps(fig.draw(result), separators=(",", ":"), sort_keys=True))
+            else:
+                plots.save(fig.draw(result), out)
             drawn.append(fig.name)
     return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
 
@@ -111,6 +115,12 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
         stamps.update(report.stamps)
     known = set(registry.EXPERIMENTS)
     values = {k: v for k, v in values.items() if k.split(".", 1)[0] in known}
+    for f in registry.FIGURES.values():
+        path = out / f"{f.name}.{f.format}"
+        if f.format == "json" and path.exists():
+            raw = path.read_bytes()
+            values[f"widget.{f.name}.bytes"] = len(raw)
+            values[f"widget.{f.name}.gzip_bytes"] = len(gzip.compress(raw, mtime=0))
     figures = {
         f.name: {"file": f"figures/{f.name}.{f.format}", "caption": f.caption, "alt": f.alt,
                  "experiment": f.experiment}

@@ -62,7 +62,7 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
     def replace(match: re.Match) -> str:
         body = match.group(1)
         if m := FIGURE.match(body):
-            if m.group(1) not in figures:
+            if m.group(1) not in figures or figures[m.group(1)]["file"].endswith(".json"):
                 raise PageReferenceError(f"{page_uri}: unknown figure '{m.group(1)}' (see `python -m initdoc list`)")
             return figure_markdown(m.group(1), figures[m.group(1)], page_uri)
         if m := VALUE.match(body):

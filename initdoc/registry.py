@@ -68,9 +68,9 @@ def experiment(name: str, seed: int = 0, **params):
 
 
 def figure(name: str, experiment: str, caption: str, alt: str, format: str = "svg"):
-    """Register `draw(result) -> matplotlib Figure` as figures/NAME.FORMAT."""
-    if format not in ("svg", "png"):
-        raise ValueError(f"figure '{name}': format must be svg or png, not {format!r}")
+    """Register `draw(result) -> matplotlib Figure` as figures/NAME.FORMAT (svg or png)."""
+    if format not in ("svg", "png", "json"):
+        raise ValueError(f"figure '{name}': format must be svg, png or json, not {format!r}")
 
     def register(draw):
         if name in FIGURES:
@@ -79,6 +79,11 @@ def figure(name: str, experiment: str, caption: str, alt: str, format: str = "sv
         return draw
 
     return register
+
+
+def widget_data(name: str, experiment: str):
+    """Register `draw(result) -> dict` as figures/NAME.json, the data an interactive widget loads."""
+    return figure(name, experiment, caption="", alt="", format="json")
 
 
 def load_all() -> None:

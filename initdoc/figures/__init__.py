@@ -1,0 +1,1 @@
+"""Figure functions, one module per page topic: Result in, matplotlib Figure out."""
