@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-FIGURE = re.compile(r"figure:\s*([A-Za-z0-9_]+)$")
+FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
 
 
@@ -44,9 +44,19 @@ def format_value(value, spec: str | None) -> str:
     return str(value)
 
 
+def _link(fig: dict, page_uri: str) -> str:
+    """The figure's file, relative to the page's source."""
+    return posixpath.relpath(fig["file"], posixpath.dirname(page_uri) or ".")
+
+
+def thumbnail_markdown(fig: dict, page_uri: str) -> str:
+    """A small uncaptioned image with the figure's alt text, for cards and maps."""
+    return f'![{html.escape(fig["alt"], quote=True)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}'
+
+
 def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     """A captioned figure with alt text, its link relative to the page."""
-    src = posixpath.relpath(fig["file"], posixpath.dirname(page_uri) or ".")
+    src = _link(fig, page_uri)
     alt = html.escape(fig["alt"], quote=True)
     return (
         f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
@@ -62,9 +72,12 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
     def replace(match: re.Match) -> str:
         body = match.group(1)
         if m := FIGURE.match(body):
-            if m.group(1) not in figures or figures[m.group(1)]["file"].endswith(".json"):
-                raise PageReferenceError(f"{page_uri}: unknown figure '{m.group(1)}' (see `python -m initdoc list`)")
-            return figure_markdown(m.group(1), figures[m.group(1)], page_uri)
+            kind, name = m.groups()
+            if name not in figures or figures[name]["file"].endswith(".json"):
+                raise PageReferenceError(f"{page_uri}: unknown figure '{name}' (see `python -m initdoc list`)")
+            if kind == "thumbnail":
+                return thumbnail_markdown(figures[name], page_uri)
+            return figure_markdown(name, figures[name], page_uri)
         if m := VALUE.match(body):
             name, spec = m.group(1), m.group(2)
             if name not in values:
@@ -74,6 +87,7 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
             except (ValueError, TypeError) as err:
                 raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
         raise PageReferenceError(f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
-                              "write {{ experiment.value }}, {{ experiment.value:.2f }} or {{ figure: name }}")
+                              "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
+                              "or {{ thumbnail: name }}")
 
     return REFERENCE.sub(replace, markdown)
