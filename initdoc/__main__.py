@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # parallelism is across experiments
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures go to files, never to a window
 
 import argparse  # noqa: E402
 import shutil  # noqa: E402

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from initdoc.atomic import atomic_write  # noqa: E402
+from initdoc.atomic import atomic_write
 
 # Okabe & Ito's colour-blind-safe palette.
 COLORS = {

@@ -7,8 +7,8 @@ window.MathJax = {
     processEscapes: true,
   },
   options: {
-    ignoreHtmlClass: ".*",
-    processHtmlClass: "arithmatex|jp-MarkdownOutput|jp-RenderedLatex|jp-RenderedMarkdown",
+    // Only the containers typesetPage() passes are typeset; within them, skip tex2jax_ignore.
+    ignoreHtmlClass: "tex2jax_ignore",
   },
   startup: { typeset: false },
 };
