@@ -1,4 +1,4 @@
-"""Command line: python -m initdoc build | list | run NAME | clean."""
+"""Command line: python -m initdoc build | list | run NAME | clean | probe ARCHITECTURE."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def make_parser() -> Parser:
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
     sub.add_parser("clean", help="remove figures/ and the experiment cache")
+    probe = sub.add_parser("probe", help="per-layer signal of an MLP: predicted by the theory and measured")
+    probe.add_argument("architecture", help="layer sizes joined by '-', e.g. 784-300-300-10; N*K repeats N K times")
+    probe.add_argument("--activation", required=True, help="hidden activation: identity, relu, leaky_relu, tanh, sigmoid")
+    probe.add_argument("--init", required=True, help="weight scheme, e.g. glorot_normal or he_uniform")
+    probe.add_argument("--batch", type=positive_int, default=1000, help="random input rows (default: 1000)")
+    probe.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser
 
 
@@ -65,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             result, _ = cache.run(exp)
             for name, value in sorted(result.values.items()):
                 print(f"{exp.name}.{name} = {value}")
+        elif args.command == "probe":
+            from initdoc import probe
+
+            probe.main(args.architecture, args.activation, args.init, args.batch, args.seed)
         elif args.command == "clean":
             for folder in (paths.figures_dir(), paths.cache_dir()):
                 shutil.rmtree(folder, ignore_errors=True)

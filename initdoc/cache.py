@@ -63,9 +63,9 @@ def cached(exp: Experiment) -> Result | None:
 
 def run(exp: Experiment) -> tuple[Result, bool]:
     """The result of `exp` from cache, or computed and stored; also whether it was computed."""
-    found = cached(exp)
+    stamp = key(exp)  # taken before running, so code edited mid-run never gets this result
+    found = result_io.load(path(exp), stamp)
     if found is not None:
         return found, False
-    res = exp()
-    result_io.save(res, path(exp), key(exp))
-    return result_io.load(path(exp), key(exp)), True
+    result_io.save(exp(), path(exp), stamp)
+    return result_io.load(path(exp), stamp), True

@@ -52,6 +52,7 @@ class Figure:
 
 EXPERIMENTS: dict[str, Experiment] = {}
 FIGURES: dict[str, Figure] = {}
+_loaded = False
 
 
 def experiment(name: str, seed: int = 0, **params):
@@ -88,12 +89,14 @@ def widget_data(name: str, experiment: str):
 
 def load_all() -> None:
     """Import every module of initdoc.experiments and initdoc.figures so they register."""
-    if EXPERIMENTS:
+    global _loaded
+    if _loaded:
         return
     for package in ("initdoc.experiments", "initdoc.figures"):
         pkg = importlib.import_module(package)
         for info in pkgutil.iter_modules(pkg.__path__):
             importlib.import_module(f"{package}.{info.name}")
+    _loaded = True
     missing = {f.experiment for f in FIGURES.values()} - set(EXPERIMENTS)
     if missing:
         raise ValueError(f"figures refer to unknown experiments: {', '.join(sorted(missing))}")

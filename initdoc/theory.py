@@ -103,7 +103,7 @@ class HM(_Operator):
 
     nargs = 2
     is_positive = True
-    template = r"\operatorname{HM}(%s)"
+    template = r"\operatorname{HM}\left(%s\right)"
 
 
 class AM(_Operator):
@@ -111,7 +111,7 @@ class AM(_Operator):
 
     nargs = 2
     is_positive = True
-    template = r"\operatorname{AM}(%s)"
+    template = r"\operatorname{AM}\left(%s\right)"
 
 
 N_IN = sp.Symbol(r"n_{\mathrm{in}}", positive=True, integer=True)
@@ -201,6 +201,7 @@ def product_variance(expected=None) -> Step:
     X, Y, w, a = sp.symbols("X Y w a")
     general = _product_variance(X, Y)
     check(key, general, Mean(X) ** 2 * Var(Y) + Var(X) * Mean(Y) ** 2 + Var(X) * Var(Y))
+    _CHECKED[f"{key}.general"] = general
     zero_mean = general.subs({X: w, Y: a}).subs({Mean(w): 0, Mean(a): 0})
     lines = [
         _row(Var(X * Y), Mean(X**2 * Y**2) - Mean(X * Y) ** 2, _moment_form(X, Y),
@@ -416,6 +417,7 @@ def he_leaky_relu(expected=None) -> Step:
                      + sp.Integral(z**2 * _gaussian(z, sigma), (z, 0, sp.oo)))
     normal_value = sp.factor(normal_halves.doit(conds="none"))
     check(key, normal_value, moment.subs(Var(z), sigma**2))
+    _CHECKED[f"{key}.moment"] = sp.simplify(moment / Var(z))
     var_z = _variance_of_sum(N_IN, Var(_W) * Mean(a[_l - 1] ** 2))[-1]
     recursion = var_z.subs(Mean(a[_l - 1] ** 2), moment.subs(z, zl[_l - 1]))
     (obtained,) = sp.solve(sp.Eq(recursion, Var(zl[_l - 1])), Var(_W))
@@ -517,10 +519,39 @@ def derive_all() -> list[Step]:
 
 
 @functools.cache
-def _numeric(derivation, *symbols):
-    """The value a derivation obtained and checked, lambdified over `symbols`."""
+def _numeric(derivation, *symbols, entry: str = ""):
+    """The value a derivation obtained and checked (or its checked `entry`), lambdified over `symbols`."""
     key = derivation().key
-    return sp.lambdify(symbols, _CHECKED[key], modules="math")
+    return sp.lambdify(symbols, _CHECKED[f"{key}.{entry}" if entry else key], modules="math")
+
+
+def product_variance_value(mean_x: float, var_x: float, mean_y: float, var_y: float) -> float:
+    """Var(XY) = E[X]^2 Var(Y) + Var(X) E[Y]^2 + Var(X) Var(Y) for independent X, Y (product_variance)."""
+    X, Y = sp.symbols("X Y")
+    f = _numeric(product_variance, Mean(X), Var(X), Mean(Y), Var(Y), entry="general")
+    return float(f(mean_x, var_x, mean_y, var_y))
+
+
+def sum_variance_value(n: int, var_w: float, var_a: float) -> float:
+    """Var of a sum of n independent zero-mean products w_i a_i: n Var(w) Var(a) (sum_variance)."""
+    w, a = sp.symbols("w a")
+    return float(_numeric(sum_variance, N_IN, Var(w), Var(a))(n, var_w, var_a))
+
+
+def backward_variance(n_out: int) -> float:
+    """Var(W) = 1/n_out that keeps the gradient variance (xavier_backward)."""
+    return float(_numeric(xavier_backward, N_OUT)(n_out))
+
+
+def depth_variance(k: float, L: int, var_x: float) -> float:
+    """Var(a_L) = k^L Var(x) after L layers of gain k (depth_product)."""
+    gain, depth = sp.Symbol("k", positive=True), sp.Symbol("L", nonnegative=True, integer=True)
+    return float(_numeric(depth_product, gain, depth, Var(sp.Symbol("x")))(k, L, var_x))
+
+
+def relu_moment_fraction(alpha: float = 0.0) -> float:
+    """E[leaky_relu(z)^2] / Var(z) = (1 + alpha^2)/2 for symmetric z; alpha = 0 is ReLU (he_leaky_relu)."""
+    return float(_numeric(he_leaky_relu, ALPHA, entry="moment")(alpha))
 
 
 def lecun_variance(n_in: int) -> float:

@@ -130,3 +130,18 @@ def test_derivations_show_their_key_results(steps):
     assert r"\infty" in by_key["depth_product"]
     assert r"\frac{\operatorname{Var}(z)}{2}" in by_key["he_relu_second_moment"]
     assert "0.879625661" in by_key["truncated_normal_constant"]
+
+
+@pytest.mark.parametrize("mx, vx, my, vy", [(0, 1, 0, 1), (1.0, 0.25, -2.0, 2.25), (3, 2, 0, 5)])
+def test_product_variance_value_is_the_general_formula(mx, vx, my, vy):
+    expected = mx**2 * vy + vx * my**2 + vx * vy
+    assert theory.product_variance_value(mx, vx, my, vy) == pytest.approx(expected, rel=1e-12)
+
+
+def test_sum_backward_depth_and_relu_helpers():
+    assert theory.sum_variance_value(256, 0.5, 3.0) == pytest.approx(256 * 0.5 * 3.0, rel=1e-12)
+    assert theory.backward_variance(128) == pytest.approx(1 / 128, rel=1e-12)
+    assert theory.depth_variance(1.25, 10, 2.0) == pytest.approx(2.0 * 1.25**10, rel=1e-12)
+    assert theory.depth_variance(0.8, 0, 2.0) == pytest.approx(2.0, rel=1e-12)
+    for alpha in (0.0, 0.01, 0.5, 1.0):
+        assert theory.relu_moment_fraction(alpha) == pytest.approx((1 + alpha**2) / 2, rel=1e-12)

@@ -1,0 +1,173 @@
+"""Timings for this machine: cold and warm site builds, each experiment serial and parallel, the training engine."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the build runs: one thread per process
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from initdoc import build, nn, schemes, snapshot  # noqa: E402
+
+SIZES = [784, 300, 300, 300, 300, 10]  # the MNIST-sized network
+ACTIVATIONS = ["tanh"] * 4 + ["softmax"]
+
+
+def timed_build(root: Path, jobs: int) -> tuple[float, list[build.Report]]:
+    """`initdoc build --jobs JOBS` on the project root `root`: wall seconds and the per-experiment reports."""
+    os.environ["INITDOC_ROOT"] = str(root)
+    start = time.perf_counter()
+    reports = build.build(jobs=jobs, log=lambda *_: None)
+    return time.perf_counter() - start, reports
+
+
+def timed_site(root: Path) -> float:
+    """`mkdocs build --strict` of the project root `root`, in seconds."""
+    env = {**os.environ, "INITDOC_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")],
+                          cwd=root, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: mkdocs build failed:\n{proc.stdout}{proc.stderr}")
+    return time.perf_counter() - start
+
+
+def engine_throughput(dtype, batch: int, seconds: float) -> float:
+    """Examples per second through forward + backward of the MNIST-sized tanh network in initdoc.nn."""
+    rng = np.random.default_rng(0)
+    params = nn.init_params(rng, SIZES, schemes.get("glorot_normal"), dtype=dtype)
+    x = rng.normal(size=(batch, SIZES[0])).astype(dtype)
+    y = rng.integers(0, SIZES[-1], batch)
+
+    def step():
+        nn.backward(params, nn.forward(params, ACTIVATIONS, x), y, "softmax_cross_entropy")
+
+    return _rate(step, batch, seconds)
+
+
+def torch_throughput(torch, dtype, batch: int, seconds: float) -> float:
+    """The same network, loss and batch in PyTorch (one thread, as the engine): examples per second."""
+    torch.manual_seed(0)
+    layers = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
+        layers += [torch.nn.Linear(n_in, n_out, dtype=dtype), torch.nn.Tanh()]
+    model = torch.nn.Sequential(*layers[:-1])  # softmax is inside the loss
+    loss = torch.nn.CrossEntropyLoss()
+    x = torch.randn(batch, SIZES[0], dtype=dtype)
+    y = torch.randint(0, SIZES[-1], (batch,))
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        loss(model(x), y).backward()
+
+    return _rate(step, batch, seconds)
+
+
+def _rate(step, batch: int, seconds: float) -> float:
+    """Run `step` (after a warm-up) for at least `seconds`; examples per second."""
+    for _ in range(3):
+        step()
+    n, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        step()
+        n += 1
+    return n * batch / elapsed
+
+
+def site_section(tmp: Path, jobs: int) -> None:
+    """Cold build, warm rebuild after a prose edit, and each experiment serial and with --jobs."""
+    serial_root = snapshot.take(tmp / "serial")
+    exp_cold, serial = timed_build(serial_root, 1)
+    site_cold = timed_site(serial_root)
+    page = serial_root / "docs" / "index.md"
+    page.write_text(page.read_text() + "\nA sentence added by the benchmark.\n")
+    exp_warm, warm = timed_build(serial_root, 1)
+    site_warm = timed_site(serial_root)
+    parallel_wall, parallel = timed_build(snapshot.take(tmp / "parallel"), jobs)
+    reran = ", ".join(r.name for r in warm if r.ran)
+
+    print(f"{'site build':<44} {'seconds':>8}")
+    print(f"  {'cold, empty cache: initdoc build --jobs 1':<42} {exp_cold:8.1f}")
+    print(f"  {'cold: mkdocs build --strict':<42} {site_cold:8.1f}")
+    print(f"  {'cold total':<42} {exp_cold + site_cold:8.1f}")
+    print(f"  {'warm, after a prose edit: initdoc build':<42} {exp_warm:8.1f}"
+          + (f"   (reran {reran}: expected none)" if reran else ""))
+    print(f"  {'warm: mkdocs build --strict':<42} {site_warm:8.1f}")
+    print(f"  {'warm total':<42} {exp_warm + site_warm:8.1f}")
+    print()
+    by_name = {r.name: r.seconds for r in parallel}
+    print(f"{'experiment (cold: compute + figures)':<44} {'--jobs 1':>8} {f'--jobs {jobs}':>9}")
+    for r in sorted(serial, key=lambda r: -r.seconds):
+        print(f"  {r.name:<42} {r.seconds:8.1f} {by_name[r.name]:9.1f}")
+    print(f"  {'sum of the above':<42} {sum(r.seconds for r in serial):8.1f} {sum(by_name.values()):9.1f}")
+    print(f"  {'wall clock':<42} {exp_cold:8.1f} {parallel_wall:9.1f}"
+          f"   ({exp_cold / parallel_wall:.2f}x with {jobs} jobs)")
+    print()
+
+
+def engine_section(batches: list[int], seconds: float) -> None:
+    """Examples per second of initdoc.nn, and of PyTorch when it is installed, on the same network."""
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    else:
+        torch.set_num_threads(1)
+    print(f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, forward + backward, "
+          "one thread, examples per second")
+    head = f"  {'batch':>6} {'dtype':>8} {'initdoc':>10}"
+    print(head + (f" {'PyTorch':>10} {'PyTorch / initdoc':>18}" if torch else ""))
+    for batch in batches:
+        for name in ("float32", "float64"):
+            ours = engine_throughput(np.dtype(name), batch, seconds)
+            line = f"  {batch:>6} {name:>8} {ours:10,.0f}"
+            if torch:
+                theirs = torch_throughput(torch, getattr(torch, name), batch, seconds)
+                line += f" {theirs:10,.0f} {theirs / ours:17.2f}x"
+            print(line, flush=True)
+    if torch is None:
+        print("  PyTorch is not installed here: no comparison (`pip install torch` in a separate environment "
+              "to get one; initdoc does not depend on it)")
+    else:
+        print(f"  PyTorch {torch.__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the benchmark tables for this machine; the builds run a snapshot of the code, in a child process."""
+    parser = argparse.ArgumentParser(prog="python -m initdoc.bench", description=__doc__)
+    parser.add_argument("--jobs", type=int, default=max(2, build.default_jobs()), help="processes for the parallel build")
+    parser.add_argument("--engine-only", action="store_true", help="skip the site builds")
+    parser.add_argument("--site-only", action="store_true", help="only the site builds, in this process")
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per engine measurement")
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="initdoc-bench-"))
+    try:
+        if args.site_only:
+            site_section(tmp, args.jobs)
+            return 0
+        print(f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, Python {sys.version.split()[0]}, "
+              f"numpy {np.__version__}\n", flush=True)
+        if not args.engine_only:
+            code = snapshot.take(tmp / "code")
+            child = subprocess.run([sys.executable, "-m", "initdoc.bench", "--site-only", "--jobs", str(args.jobs)],
+                                   cwd=code, env=snapshot.env(code))
+            if child.returncode != 0:
+                print(f"bench: the site builds failed (exit {child.returncode}); see above", file=sys.stderr)
+                return 1
+        engine_section([100, 1000], args.seconds)
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

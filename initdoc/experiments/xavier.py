@@ -1,0 +1,123 @@
+"""Xavier/Glorot: does a five-layer tanh network keep its activation and gradient variance per layer?"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from initdoc import nn, schemes, theory
+from initdoc.registry import experiment
+from initdoc.result import Result
+
+# The schemes compared, in page order: key -> (label, initializer).
+SCHEMES = {
+    "normal_1": ("N(0, 1)", schemes.normal(0.0, 1.0)),
+    "normal_small": ("N(0, 0.01²)", schemes.normal(0.0, 0.01)),
+    "standard": ("U(±1/√n_in), 'standard'", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
+    "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
+    "glorot_normal": ("Glorot normal", schemes.glorot_normal()),
+    "glorot_uniform": ("Glorot uniform", schemes.glorot_uniform()),
+    "tanh_gain": ("Glorot normal × 5/3 (tanh gain)", schemes.variance_scaling(schemes.gain("tanh") ** 2,
+                                                                              "fan_avg", "normal")),
+}
+A_EDGES = np.linspace(-1.0, 1.0, 61)  # bins of the activation histograms
+G_EDGES = np.linspace(-5.0, 4.0, 61)  # bins of log10 |dL/da| relative to the last hidden layer
+SATURATED = 0.99  # |tanh z| above this counts as saturated
+_XI = np.linspace(-12.0, 12.0, 96_001)  # a fine grid for E[f(ξ)], ξ ~ N(0, 1); fine enough for narrow sech⁴
+_PHI = np.exp(-_XI**2 / 2) / np.sqrt(2 * np.pi) * (_XI[1] - _XI[0])
+
+
+def _gauss_mean(f, variance: float) -> float:
+    """E[f(z)] for z ~ N(0, variance), as a Riemann sum on a fine grid."""
+    return float(_PHI @ f(np.sqrt(variance) * _XI))
+
+
+def mean_field(params, x_second_moment: float) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted Var(a_l) and Var(dL/da_l)/Var(dL/da_L) of a tanh stack, z_l taken as normal."""
+    q = params[0][0].shape[0] * params[0][0].var() * x_second_moment  # Var(z_1)
+    var_a, d_tanh_sq = [], []
+    for l, (W, _) in enumerate(params[:-1]):
+        if l:
+            q = W.shape[0] * W.var() * var_a[-1]
+        var_a.append(_gauss_mean(lambda z: np.tanh(z) ** 2, q))
+        d_tanh_sq.append(_gauss_mean(lambda z: np.cosh(z) ** -4, q))
+    back = [1.0]  # Var(dL/da_{l-1}) = n_out Var(W_l) E[tanh'(z_l)²] Var(dL/da_l), from the last hidden layer down
+    for l in range(len(var_a) - 1, 0, -1):
+        W = params[l][0]
+        back.append(back[-1] * W.shape[1] * W.var() * d_tanh_sq[l])
+    return np.array(var_a), np.array(back[::-1])
+
+
+def _log_ratio(g: np.ndarray, rms: float) -> np.ndarray:
+    """log10 |g| / rms, with exact zeros left out."""
+    g = np.abs(g[g != 0]).astype(np.float64)
+    return np.log10(g / rms)
+
+
+def _density(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Histogram as a density over `edges` (values outside count in the total, not in a bin)."""
+    counts, _ = np.histogram(values, edges)
+    return counts / (values.size * np.diff(edges))
+
+
+@experiment("xavier", seed=0, n_x=784, width=256, L=5, n_classes=10, m=1000, deep_L=50)
+def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
+    """A 784-256×5-10 tanh network on standard normal inputs: per-layer activations and gradients."""
+    X = rng.standard_normal((m, n_x)).astype(np.float32)
+    y = rng.integers(0, n_classes, m)
+    sizes = [n_x] + [width] * L + [n_classes]
+    activations = ["tanh"] * L + ["softmax"]
+    res = Result(values={"n_x": n_x, "width": width, "L": L, "n_classes": n_classes, "m": m,
+                         "deep_L": deep_L, "saturated": SATURATED})
+    res.arrays.update({"a_edges": A_EDGES, "g_edges": G_EDGES})
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # saturated softmax: see nn._ratio
+        for key, (_, init) in SCHEMES.items():
+            params = nn.init_params(rng, sizes, init, dtype=np.float32)
+            rec = nn.forward(params, activations, X)
+            g = nn.backward(params, rec, y, "softmax_cross_entropy")
+            a = rec.a[1:L + 1]
+            da = g.da[1:L + 1]
+            var_a = np.array([v.var(dtype=np.float64) for v in a])
+            var_g = np.array([v.var(dtype=np.float64) for v in da])
+            predicted_a, predicted_g = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))
+            rms_top = float(np.sqrt(np.mean(da[-1].astype(np.float64) ** 2)))
+            res.arrays.update({
+                f"{key}.var_a": var_a, f"{key}.var_g": var_g,
+                f"{key}.predicted_var_a": predicted_a, f"{key}.predicted_var_g": predicted_g,
+                f"{key}.mean_a": np.array([v.mean(dtype=np.float64) for v in a]),
+                f"{key}.a_hist": np.stack([_density(v.ravel(), A_EDGES) for v in a]),
+                f"{key}.g_hist": np.stack([_density(_log_ratio(v, rms_top), G_EDGES) for v in da]),
+                f"{key}.saturated_per_layer": np.array([np.mean(np.abs(v) > SATURATED) for v in a]),
+            })
+            res.values.update({
+                f"{key}.var_z1": float(rec.z[1].var(dtype=np.float64)),
+                f"{key}.var_a1": float(var_a[0]), f"{key}.var_aL": float(var_a[-1]),
+                f"{key}.forward_ratio": float(var_a[-1] / var_a[0]),
+                f"{key}.backward_ratio": float(var_g[0] / var_g[-1]),
+                f"{key}.backward_factor": float((var_g[0] / var_g[-1]) ** (1 / (L - 1))),
+                f"{key}.saturated_1": float(np.mean(np.abs(a[0]) > SATURATED)),
+                f"{key}.saturated_L": float(np.mean(np.abs(a[-1]) > SATURATED)),
+                f"{key}.max_mean_over_std": float(np.max(np.abs(res[f"{key}.mean_a"]) / np.sqrt(var_a))),
+            })
+    res.values.update({
+        "xavier.predicted_var_z1": n_x * theory.lecun_variance(n_x),
+        "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
+        "glorot_var": theory.xavier_variance(n_x, width),
+        "forward_var": theory.lecun_variance(n_x),
+        "backward_var": theory.lecun_variance(width),
+        "harmonic_mean_of_fans": 2 / (1 / n_x + 1 / width),
+        "harmonic_mean_of_variances": 2 / (n_x + width),
+        "is_harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
+    })
+    deep_sizes = [n_x] + [width] * deep_L + [n_classes]
+    for key in ("xavier", "tanh_gain"):
+        params = nn.init_params(rng, deep_sizes, SCHEMES[key][1], dtype=np.float32)
+        rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
+        var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1:deep_L + 1]])
+        res.arrays[f"deep.{key}.var_a"] = var_a
+        res.arrays[f"deep.{key}.predicted_var_a"] = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))[0]
+        res.values[f"deep.{key}.var_aL"] = float(var_a[-1])
+        res.values[f"deep.{key}.ratio"] = float(var_a[-1] / var_a[0])
+        res.values[f"deep.{key}.late_ratio"] = float(var_a[-1] / var_a[L - 1])
+        res.values[f"deep.{key}.vs_predicted"] = float(var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1])
+    res.values["deep.xavier.twice_l_var"] = float(2 * deep_L * res.values["deep.xavier.var_aL"])
+    return res

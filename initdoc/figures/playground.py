@@ -1,0 +1,205 @@
+"""Figures of the "Too small, too large" page and the data of the Playground widget (same runs)."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from initdoc import data, plots
+from initdoc.experiments.playground import CHANCE, DATASETS, HIDDEN, LABELS, SCHEMES, SIZES
+from initdoc.registry import figure, widget_data
+
+TITLES = {"circle": "circle", "spiral": "spiral", "xor": "square (xor)", "gaussians": "two gaussians"}
+ORDER = ["zero", "too_small", "appropriate", "he", "too_large"]  # by weight variance
+SCHEME_COLORS = {"zero": plots.COLORS["black"], "too_small": plots.COLORS["sky"],
+                 "appropriate": plots.COLORS["green"], "he": plots.COLORS["orange"],
+                 "too_large": plots.COLORS["vermillion"]}
+TENSORS = ["W1", "b1", "W2", "b2", "W3", "b3"]
+
+
+def _index(hidden: str, dataset: str, scheme: str) -> tuple[int, int, int]:
+    return HIDDEN.index(hidden), DATASETS.index(dataset), list(SCHEMES).index(scheme)
+
+
+def _plotted_steps(steps: int) -> np.ndarray:
+    """Every step up to 100, then 400 log-spaced ones: the curve's shape at a fraction of the points."""
+    return np.unique(np.concatenate([np.arange(min(100, steps)), np.geomspace(100, steps - 1, 400).astype(int)]))
+
+
+def _legend_label(scheme: str) -> str:
+    v = SCHEMES[scheme]
+    return f"{LABELS[scheme]} (v = {v:g})"
+
+
+@figure("small_large_costs", "playground",
+        caption="Training cost of the [2, 6, 3, 1] network on each data set, from weights of variance v/n<sub>in</sub>. "
+                "Top row relu hidden units (the article's network), bottom row tanh. The dashed line is ln 2, "
+                "the cost of answering ½ everywhere. The step axis is linear up to 10 and logarithmic after.",
+        alt="Eight panels of cost against training step, log scales, one line per initialization. Zero stays "
+            "on the ln 2 line in every panel. Too small sits on ln 2 for a few hundred steps, then falls. "
+            "Appropriate and He fall from the first steps. Too large starts at a cost of tens to hundreds, "
+            "drops to near ln 2 within a few steps and then stays flat well above the other curves, except on "
+            "the two gaussians with relu units.")
+def costs(res):
+    fig, axes = plots.new_figure(2, 4, width=10, height=5.4, sharex=True, sharey=True)
+    at = _plotted_steps(res.values["steps"])
+    for row, hidden in enumerate(HIDDEN):
+        for col, dataset in enumerate(DATASETS):
+            ax = axes[row, col]
+            for scheme in ORDER:
+                curve = res["costs"][_index(hidden, dataset, scheme)]
+                ax.plot(at, curve[at], color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme))
+            ax.axhline(CHANCE, color="k", ls="--", lw=0.7)
+            ax.set_yscale("log")
+            ax.set_xscale("symlog", linthresh=10, linscale=0.5)
+            ax.set_xlim(0, res.values["steps"])
+            ax.set_title(f"{TITLES[dataset]}, {hidden}")
+            if row == 1:
+                ax.set_xlabel("training step")
+            if col == 0:
+                ax.set_ylabel("cost (nats)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=5)
+    return fig
+
+
+def _boundaries(res, hidden: str):
+    fig, axes = plots.new_figure(len(ORDER), len(DATASETS), width=7.2, height=9.2, sharex=True, sharey=True)
+    for row, scheme in enumerate(ORDER):
+        for col, dataset in enumerate(DATASETS):
+            ax = axes[row, col]
+            d = DATASETS.index(dataset)
+            plots.decision_boundary(ax, data.EXTENT, res["prob"][_index(hidden, dataset, scheme)],
+                                    res["X"][d], res["y"][d])
+            key = f"{hidden}.{dataset}.{scheme}"
+            ax.set_title(f"{res.values[key + '.regime']}, {res.values[key + '.accuracy']:.0%} right", fontsize=8)
+            ax.set_aspect("equal")
+            ax.set_xlabel(TITLES[dataset] if row == len(ORDER) - 1 else "")
+            ax.set_ylabel(_legend_label(scheme) if col == 0 else "")
+            ax.set_xticks([-5, 0, 5])
+            ax.set_yticks([-5, 0, 5])
+    return fig
+
+
+BOUNDARY_WORDS = ("Probability of class 1 (red) against class 0 (blue) over the input square [-5, 5]² after "
+                  "{steps} steps, with the training points on top and the 0.5 boundary in black. Rows: "
+                  "initializations from v = 0 to v = 100; columns: data sets. Each title gives the run's regime "
+                  "and the share of training points classified right.")
+
+
+@figure("small_large_boundaries_relu", "playground", format="png",
+        caption=BOUNDARY_WORDS.format(steps="5000") + " Relu hidden units.",
+        alt="A grid of 20 heatmaps, five initializations by four data sets, relu hidden units. Zero gives one "
+            "flat colour everywhere. Too small, appropriate and He draw boundaries that follow the circle, the "
+            "xor quadrants and the gaussians, and trace the spiral arms more or less well. Too large leaves "
+            "coarse, wrong regions on the circle, spiral and xor sets and separates only the two gaussians.")
+def boundaries_relu(res):
+    return _boundaries(res, "relu")
+
+
+@figure("small_large_boundaries_tanh", "playground", format="png",
+        caption=BOUNDARY_WORDS.format(steps="5000") + " Tanh hidden units.",
+        alt="A grid of 20 heatmaps, five initializations by four data sets, tanh hidden units. Zero gives one "
+            "flat colour. Too small, appropriate and He separate all four sets. Too large leaves wedge-shaped "
+            "regions with straight edges that misclassify part of the points of every set, even the gaussians.")
+def boundaries_tanh(res):
+    return _boundaries(res, "tanh")
+
+
+@figure("small_large_magnitudes", "playground",
+        caption="Root-mean-square weight (top) and weight gradient (bottom) of each layer during training on the "
+                "circle, relu hidden units. Zero weights are not drawn: they and their gradients stay exactly 0. "
+                "Both axes are logarithmic after step 10.",
+        alt="Six panels, three layers by weights and gradients. The weight magnitudes stay near their starting "
+            "level, which is set by v: too small lowest, too large highest. Gradients start tiny for too small "
+            "and rise once it leaves its plateau. For too large they start about a hundred times larger than "
+            "for appropriate, fall below them within tens of steps while the cost is still high, and then "
+            "jump about; the too-large weights hardly change relative to their size.")
+def magnitudes(res):
+    fig, axes = plots.new_figure(2, 3, width=9, height=5, sharex=True)
+    steps = res["frames"]
+    for col in range(3):
+        for row, prefix in enumerate(["W", "dW"]):
+            ax = axes[row, col]
+            for scheme in ORDER[1:]:
+                values = res[f"{prefix}{col + 1}"][_index("relu", "circle", scheme)]
+                rms = np.sqrt(np.mean(values.reshape(len(steps), -1) ** 2, axis=1))
+                ax.plot(steps, rms, color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme))
+            ax.set_yscale("log")
+            ax.set_xscale("symlog", linthresh=10, linscale=0.5)
+            ax.set_xlim(0, res.values["steps"])
+        axes[0, col].set_title(f"layer {col + 1}: $W^{{[{col + 1}]}}$, {SIZES[col]} → {SIZES[col + 1]}")
+        axes[1, col].set_xlabel("training step")
+    axes[0, 0].set_ylabel("RMS of $W$")
+    axes[1, 0].set_ylabel(r"RMS of $\partial L / \partial W$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4)
+    return fig
+
+
+# The widget data: one compact file per (data set, hidden activation), loaded when the reader picks it.
+# Weights stay float32 (the widget computes the decision boundary from them, and coarser weights move the
+# steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored on a log scale.
+
+COST_RANGE = (-9.0, 4.0)  # log10 of the cost, stored as uint16 over this range (0 means not finite)
+GRAD_RANGE = (-10.0, 3.0)  # log10 |gradient|, stored as int8 sign * (1..127) over this range (0 means |g| below)
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()).decode()
+
+
+def encode_cost(costs: np.ndarray) -> np.ndarray:
+    """Costs as uint16 codes of log10(cost) over COST_RANGE; 0 for a cost that is not finite."""
+    lo, hi = COST_RANGE
+    with np.errstate(all="ignore"):
+        code = np.round((np.log10(costs) - lo) / (hi - lo) * 65534) + 1
+    return np.where(np.isfinite(code), np.clip(code, 1, 65535), 0).astype(np.uint16)
+
+
+def encode_grads(grads: np.ndarray) -> np.ndarray:
+    """Gradients as int8 codes: sign * (1..127) over log10 |g| in GRAD_RANGE; 0 where |g| < 10^GRAD_RANGE[0]."""
+    lo, hi = GRAD_RANGE
+    with np.errstate(divide="ignore"):
+        level = np.round((np.log10(np.abs(grads)) - lo) / (hi - lo) * 126) + 1
+    level = np.where(np.abs(grads) >= 10**lo, np.clip(level, 1, 127), 0)
+    return (np.sign(grads) * level).astype(np.int8)
+
+
+def payload(res, dataset: str, hidden: str) -> dict:
+    """The widget's data for one (data set, hidden activation): every scheme's cost, weights and gradients."""
+    d = DATASETS.index(dataset)
+    steps = res.values["steps"]
+    cost_steps = np.unique(np.concatenate([res["frames"], np.arange(0, steps, 25), [steps - 1]]))
+    schemes = {}
+    for scheme in ORDER:
+        i = _index(hidden, dataset, scheme)
+        weights = np.concatenate([res[name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1)
+        grads = np.concatenate([res["d" + name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1)
+        key = f"{hidden}.{dataset}.{scheme}"
+        schemes[scheme] = {
+            "label": LABELS[scheme], "v": SCHEMES[scheme], "regime": res.values[key + ".regime"],
+            "accuracy": round(res.values[key + ".accuracy"], 4),
+            "cost": _b64(encode_cost(res["costs"][i][cost_steps])),
+            "weights": _b64(weights.astype(np.float32)), "grads": _b64(encode_grads(grads)),
+        }
+    return {
+        "dataset": dataset, "title": TITLES[dataset], "hidden": hidden, "sizes": list(SIZES),
+        "lr": res.values["lr"], "steps": steps, "extent": list(data.EXTENT),
+        "frames": res["frames"].tolist(), "cost_steps": cost_steps.tolist(),
+        "cost_range": list(COST_RANGE), "grad_range": list(GRAD_RANGE), "chance": round(CHANCE, 6),
+        "points": np.round(res["X"][d], 2).ravel().tolist(), "labels": res["y"][d].ravel().astype(int).tolist(),
+        "order": ORDER, "schemes": schemes,
+    }
+
+
+def _register(dataset: str, hidden: str) -> None:
+    @widget_data(f"playground_{dataset}_{hidden}", "playground")
+    def draw(res):
+        return payload(res, dataset, hidden)
+
+
+for _dataset in DATASETS:
+    for _hidden in HIDDEN:
+        _register(_dataset, _hidden)

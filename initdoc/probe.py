@@ -1,0 +1,258 @@
+"""The probe: how the signal's size changes layer by layer in an MLP, predicted by the theory and measured.
+
+Forward, the signal of layer l is the second moment E[z_l²] of its pre-activations; backward it is
+E[δ_l²] with δ_l = ∂L/∂z_l, shown relative to the output layer's. The hidden layers use the chosen
+activation and the output layer is linear. The measurement is one forward and one backward pass on
+standard-normal inputs, starting the backward pass from a standard-normal error at the output
+(∂L/∂a_L = ε/m), so that the gradients show what the layers do to it, not the size of the output.
+
+Predictions chain the variance rule of the theory pages, E[z_l²] = n_in Var(W_l) E[a_{l-1}²]
+and E[δ_l²] = n_out Var(W_{l+1}) E[δ_{l+1}²] E[f'(z_l)²], with E[f(z)²] and E[f'(z)²] for a
+zero-mean normal z: exact for identity and (leaky) relu; for tanh the linear regime tanh z ≈ z,
+an approximation that ignores saturation; for sigmoid no prediction, since its output has mean ½.
+
+The verdict compares the first and the last hidden layer, both ways, so that it measures what depth
+does and not the one-off factor of the input and output widths: below ×VANISH the signal vanishes,
+above ×EXPLODE it explodes, in between it holds. When it does not hold, the probe measures the
+schemes in CANDIDATES on the same network, the theory's choice for the activation first, and names
+the first that holds.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+
+from initdoc import nn, schemes, theory
+from initdoc.registry import UserError
+
+ACTIVATIONS = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
+FAMILIES = {"lecun": "lecun", "glorot": "glorot", "xavier": "glorot", "he": "he", "kaiming": "he"}
+SCHEMES = tuple(f"{family}_{dist}" for family in FAMILIES for dist in ("normal", "uniform"))
+CANDIDATES = ("lecun_normal", "glorot_normal", "he_normal")
+SUGGESTED = {"identity": "glorot_normal", "relu": "he_normal", "leaky_relu": "he_normal",
+             "tanh": "glorot_normal", "sigmoid": "glorot_normal"}
+VANISH = 0.1  # an end-to-end ratio below this: the signal vanishes
+EXPLODE = 10.0  # above this: it explodes
+MAX_WEIGHTS = 20_000_000
+MAX_CELLS = 50_000_000  # batch × (sum of layer sizes)
+APPROXIMATE = {"tanh": "tanh is predicted by its linear regime (tanh z ≈ z), which ignores saturation "
+                       "and overestimates once E[z²] is not small"}
+NO_PREDICTION = {"sigmoid": "no prediction for sigmoid: the rule assumes activations centred on 0, "
+                            "and a sigmoid's have mean ½"}
+WIDTH = 88  # the printout's longest line
+SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?$")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One probe: the network, the predicted and measured signal per layer, and the verdict."""
+
+    sizes: tuple[int, ...]
+    activation: str
+    scheme: str
+    batch: int
+    seed: int
+    predicted_z2: np.ndarray | None  # E[z_l²], l = 1..L; None when the theory does not apply
+    measured_z2: np.ndarray
+    predicted_d2: np.ndarray | None  # E[δ_l²] / E[δ_L²]
+    measured_d2: np.ndarray
+
+    @property
+    def hidden(self) -> int:
+        """The number of hidden layers, L - 1."""
+        return len(self.sizes) - 2
+
+    @property
+    def forward(self) -> float:
+        """Measured E[z²] of the last hidden layer over the first's: what depth does to the signal."""
+        return float(self.measured_z2[self.hidden - 1] / self.measured_z2[0]) if self.hidden else 1.0
+
+    @property
+    def backward(self) -> float:
+        """Measured E[δ²] of the first hidden layer over the last's: what depth does to the gradient."""
+        return float(self.measured_d2[0] / self.measured_d2[self.hidden - 1]) if self.hidden else 1.0
+
+    @property
+    def verdict(self) -> str:
+        """'holds', 'vanishes' or 'explodes', or one word per direction when they differ."""
+        forward, backward = fate(self.forward), fate(self.backward)
+        return forward if forward == backward else f"{forward} forward and {backward} backward"
+
+
+def fate(ratio: float) -> str:
+    """'vanishes' below VANISH, 'explodes' above EXPLODE, 'holds' in between."""
+    if ratio < VANISH:
+        return "vanishes"
+    return "explodes" if ratio > EXPLODE else "holds"
+
+
+def parse_architecture(text: str) -> tuple[int, ...]:
+    """'784-300-10' -> (784, 300, 10); 'N*K' stands for K layers of size N."""
+    sizes: list[int] = []
+    for item in text.split("-"):
+        match = SIZE.match(item.strip())
+        if not match:
+            raise UserError(f"bad architecture '{text}': '{item}' is not a positive whole number; "
+                            "write the layer sizes joined by '-', e.g. 784-300-10 (N*K repeats N K times)")
+        sizes += [int(match.group(1))] * int(match.group(2) or 1)
+    if len(sizes) < 2:
+        raise UserError(f"bad architecture '{text}': it needs at least two sizes, an input and an output, "
+                        "e.g. 784-300-10")
+    return tuple(sizes)
+
+
+def check(activation: str, scheme: str) -> None:
+    """A UserError unless the probe can run `activation` and predict `scheme`."""
+    if activation not in ACTIVATIONS:
+        raise UserError(f"unknown activation '{activation}'; the probe knows: {', '.join(ACTIVATIONS)}")
+    if scheme not in SCHEMES:
+        what = "cannot predict scheme" if scheme in schemes.names() else "unknown scheme"
+        raise UserError(f"{what} '{scheme}'; the probe knows the variance-scaling schemes: {', '.join(SCHEMES)}")
+
+
+def weight_variance(scheme: str, n_in: int, n_out: int) -> float:
+    """Var(W) that `scheme` draws for an (n_in, n_out) layer, from the theory's checked formulas."""
+    family = FAMILIES[scheme.split("_")[0]]
+    if family == "lecun":
+        return theory.lecun_variance(n_in)
+    if family == "glorot":
+        return theory.xavier_variance(n_in, n_out)
+    return theory.he_variance(n_in)
+
+
+def moment_fractions(activation: str) -> tuple[float, float] | None:
+    """(E[f(z)²], E[f'(z)²]) / (E[z²], 1) for zero-mean normal z; None where the theory does not apply."""
+    if activation in ("relu", "leaky_relu"):
+        alpha = nn.LEAKY_SLOPE if activation == "leaky_relu" else 0.0
+        half = theory.relu_moment_fraction(alpha)  # (1 + alpha²)/2, both for f(z)² and for f'(z)²
+        return half, half
+    if activation in ("identity", "tanh"):
+        return 1.0, 1.0  # tanh: the linear regime, tanh z ≈ z
+    return None
+
+
+def predict(sizes: tuple[int, ...], activation: str, scheme: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Predicted E[z_l²] (inputs with E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
+    fractions = moment_fractions(activation)
+    if fractions is None:
+        return None
+    moment, slope = fractions
+    L = len(sizes) - 1
+    variances = [weight_variance(scheme, n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    z2, d2 = np.empty(L), np.empty(L)
+    z2[0] = sizes[0] * variances[0]
+    for l in range(1, L):
+        z2[l] = sizes[l] * variances[l] * moment * z2[l - 1]
+    d2[L - 1] = 1.0
+    for l in range(L - 2, -1, -1):
+        d2[l] = sizes[l + 2] * variances[l + 1] * slope * d2[l + 1]
+    return z2, d2
+
+
+def measure(sizes: tuple[int, ...], activation: str, scheme: str, batch: int, seed: int):
+    """Measured E[z_l²] and E[δ_l²] / E[δ_L²] from one forward and backward pass on N(0, 1) inputs."""
+    rng = np.random.default_rng(seed)
+    params = nn.init_params(rng, sizes, schemes.get(scheme))
+    activations = [activation] * (len(sizes) - 2) + ["identity"]
+    x = rng.standard_normal((batch, sizes[0]))
+    with np.errstate(under="ignore"):
+        record = nn.forward(params, activations, x)
+        error = rng.standard_normal(record.a[-1].shape)
+        grads = nn.backward(params, record, record.a[-1] - error, "mse")  # ∂L/∂a_L = error / batch
+        z2 = np.array([np.mean(z**2) for z in record.z[1:]])
+        d2 = np.array([np.mean(dz**2) for dz in grads.dz[1:]])
+    return z2, d2 / d2[-1]
+
+
+def run(architecture: str | tuple[int, ...], activation: str, scheme: str,
+        batch: int = 1000, seed: int = 0) -> Probe:
+    """Probe a network: check the input, predict, measure."""
+    sizes = parse_architecture(architecture) if isinstance(architecture, str) else tuple(architecture)
+    check(activation, scheme)
+    if batch < 1 or seed < 0:
+        raise UserError(f"batch must be at least 1 and seed at least 0; got batch {batch}, seed {seed}")
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if weights > MAX_WEIGHTS or batch * sum(sizes) > MAX_CELLS:
+        raise UserError(f"network too large for the probe ({weights:,} weights, batch {batch}); "
+                        f"keep under {MAX_WEIGHTS:,} weights and batch × sum of sizes under {MAX_CELLS:,}")
+    predicted = predict(sizes, activation, scheme)
+    z2, d2 = measure(sizes, activation, scheme, batch, seed)
+    pz2, pd2 = predicted if predicted is not None else (None, None)
+    return Probe(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2)
+
+
+def format_architecture(sizes: tuple[int, ...]) -> str:
+    """(784, 100, 100, 100, 10) -> '784-100*3-10': runs of three or more equal sizes as N*K."""
+    items, i = [], 0
+    while i < len(sizes):
+        j = i
+        while j < len(sizes) and sizes[j] == sizes[i]:
+            j += 1
+        run_length = j - i
+        items += [f"{sizes[i]}*{run_length}"] if run_length >= 3 else [str(sizes[i])] * run_length
+        i = j
+    return "-".join(items)
+
+
+def _num(value: float | None) -> str:
+    """A signal size as the table prints it: 3 significant digits, or '—' when not predicted."""
+    return "—" if value is None else f"{value:.3g}"
+
+
+def _ratios(probe: Probe) -> str:
+    """'forward ×…, backward ×…' across the hidden layers."""
+    return f"forward ×{probe.forward:.2g}, backward ×{probe.backward:.2g}"
+
+
+def advice(probe: Probe) -> tuple[str, str]:
+    """The first scheme that holds the signal on this network, the theory's choice first; and what was measured."""
+    choice = SUGGESTED[probe.activation]
+    family = FAMILIES[probe.scheme.split("_")[0]]
+    candidates = [choice] + [name for name in CANDIDATES if name != choice]
+    tried = [name for name in candidates if FAMILIES[name.split("_")[0]] != family]
+    for name in tried:
+        other = run(probe.sizes, probe.activation, name, probe.batch, probe.seed)
+        if other.verdict == "holds":
+            return f"{name} would hold it", f"with {name}: {_ratios(other)}"
+    return "no scheme tried holds it", f"tried {', '.join(tried)} on the same network"
+
+
+def report(probe: Probe) -> str:
+    """The probe's printout: a table of every layer, notes on the prediction, and a one-line verdict."""
+    L = len(probe.sizes) - 1
+    lines = [
+        f"network {format_architecture(probe.sizes)}: {L} layer{'s' * (L > 1)}, {probe.hidden} hidden "
+        f"({probe.activation}), linear output",
+        f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, seed {probe.seed}",
+        "backward pass from N(0, 1) noise at the output",
+        "",
+        f"{'':>17}{'E[z²] forward':^22}   {'E[δ²] backward, output = 1':^26}",
+        f"{'layer':>5} {'n_in':>5} {'n_out':>5} {'predicted':>10} {'measured':>10}   "
+        f"{'predicted':>12} {'measured':>12}",
+    ]
+    for l in range(L):
+        pz = None if probe.predicted_z2 is None else probe.predicted_z2[l]
+        pd = None if probe.predicted_d2 is None else probe.predicted_d2[l]
+        lines.append(f"{l + 1:>5} {probe.sizes[l]:>5} {probe.sizes[l + 1]:>5} {_num(pz):>10} "
+                     f"{_num(probe.measured_z2[l]):>10}   {_num(pd):>12} {_num(probe.measured_d2[l]):>12}")
+    lines.append("")
+    for notes in (APPROXIMATE, NO_PREDICTION):
+        if probe.activation in notes:
+            lines += textwrap.wrap(f"note: {notes[probe.activation]}", WIDTH, subsequent_indent="  ")
+    span = f"hidden layer 1 to {probe.hidden}" if probe.hidden > 1 else "no hidden layers to cross"
+    fix, detail = advice(probe) if probe.verdict != "holds" else ("", "")
+    lines += [f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else ""),
+              f"  measured {_ratios(probe)}, {span}",
+              f"  (below ×{VANISH:g} it vanishes, above ×{EXPLODE:g} it explodes)"]
+    if detail:
+        lines.append(f"  {detail}")
+    return "\n".join(lines)
+
+
+def main(architecture: str, activation: str, scheme: str, batch: int, seed: int) -> None:
+    """The CLI command: print the report."""
+    print(report(run(architecture, activation, scheme, batch, seed)))

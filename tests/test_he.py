@@ -1,0 +1,91 @@
+"""The claims of the He/Kaiming page, asserted on the results it shows."""
+
+import numpy as np
+import pytest
+
+from initdoc import theory
+
+
+@pytest.fixture(scope="module")
+def signal(result):
+    return result("he_signal")
+
+
+@pytest.fixture(scope="module")
+def training(result):
+    return result("he_training")
+
+
+def test_relu_keeps_half_the_second_moment_of_a_normal(signal):
+    # E[relu(z)²] / Var(z): the numerator has std sqrt(E[relu(z)^4] - 1/4)/sqrt(n) = sqrt(1.25)/sqrt(n)
+    n = signal.values["n_normal"]
+    assert signal.values["relu_moment_normal"] == pytest.approx(0.5, abs=6 * np.sqrt(1.25 / n) + 6 * np.sqrt(2 / n))
+
+
+def test_relu_keeps_half_inside_the_network_on_average(signal):
+    kept = signal["he.kept"]
+    assert kept.mean() == pytest.approx(0.5, abs=0.03)
+    assert signal.values["he.kept_min"] < 0.4 and signal.values["he.kept_max"] > 0.6  # single layers scatter
+
+
+@pytest.mark.parametrize("key", ["xavier", "glorot"])
+def test_xavier_halves_the_signal_every_layer(signal, key):
+    assert signal.values[f"{key}.factor"] == pytest.approx(0.5, abs=0.05)
+    assert signal.values[f"{key}.grad_factor"] == pytest.approx(0.5, abs=0.05)
+    assert signal.values[f"{key}.forward_ratio_max"] < 1e-6
+    assert signal.values[f"{key}.backward_ratio_max"] < 1e-6
+
+
+def test_he_holds_the_signal(signal):
+    assert signal.values["he.factor"] == pytest.approx(1.0, abs=0.05)
+    assert signal.values["he.grad_factor"] == pytest.approx(1.0, abs=0.05)
+    for ratio in ("forward_ratio", "backward_ratio"):
+        assert 0.1 < signal.values[f"he.{ratio}_min"] and signal.values[f"he.{ratio}_max"] < 10
+
+
+def test_he_is_xavier_times_two_per_layer_with_the_same_draws(signal):
+    ratio = signal["he.a2"] / signal["xavier.a2"]
+    powers = 2.0 ** np.arange(signal.values["depth"])
+    assert ratio == pytest.approx(np.broadcast_to(powers, ratio.shape), rel=1e-4)
+    assert signal.values["he_to_xavier_forward"] == pytest.approx(2.0 ** signal.values["n_hidden"], rel=1e-4)
+
+
+def test_he_prevents_vanishing_gradients(signal):
+    assert signal.values["xavier.backward_ratio"] < 1e-6
+    assert 0.1 < signal.values["he.backward_ratio"] < 10
+
+
+def test_he_doubles_xavier_but_not_glorot(signal):
+    n_x, width = signal.values["n_x"], signal.values["width"]
+    assert signal.values["he_over_xavier"] == pytest.approx(2.0)
+    assert signal.values["he_over_glorot_first"] == pytest.approx((n_x + width) / n_x)
+    assert signal.values["he_over_glorot_first"] != pytest.approx(2.0)
+    assert signal.values["he_over_glorot_hidden"] == pytest.approx(2.0)
+    assert signal.values["he_over_glorot_last"] == pytest.approx((width + 1) / width)
+    assert theory.he_variance(width) == pytest.approx(2 / width)
+
+
+@pytest.mark.parametrize("depth", [22, 30])
+def test_xavier_starts_at_the_cost_of_a_coin_flip(training, depth):
+    for key in ("xavier", "glorot"):
+        assert training.values[f"d{depth}.{key}.initial_cost"] == pytest.approx(np.log(2), abs=1e-3)
+
+
+@pytest.mark.parametrize("depth", [22, 30])
+def test_he_leaves_the_plateau_far_sooner(training, depth):
+    he = training.values[f"d{depth}.he.leave_max"]
+    assert training.values[f"d{depth}.he.all_left"]
+    for key in ("xavier", "glorot"):
+        assert training.values[f"d{depth}.{key}.leave_min"] > 3 * he
+
+
+@pytest.mark.parametrize("depth", [22, 30])
+def test_xavier_does_not_stall_for_good_here(training, depth):
+    for key in ("xavier", "glorot", "he"):
+        assert training.values[f"d{depth}.{key}.all_left"]
+        assert training.values[f"d{depth}.{key}.min_accuracy"] > 0.95
+
+
+def test_the_plateau_grows_with_depth(training):
+    for key in ("xavier", "glorot"):
+        assert training.values[f"d30.{key}.leave_min"] > training.values[f"d22.{key}.leave_max"]

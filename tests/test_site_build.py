@@ -1,0 +1,96 @@
+"""The site build: broken links, anchors and references fail it; every page stays within its weight budget."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import built_site
+from initdoc import page_weight
+
+HOME = "# Home\n\nSee [the other page](other.md#a-section); {{ demo.steps }} steps; $x^2$.\n"
+OTHER = "# Other\n\n## A section\n\nText.\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A two-page site on the real mkdocs.yml (inherited: same plugins, hook and validation) and its own figures."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for folder in ("javascripts", "stylesheets"):
+        shutil.copytree(built_site.ROOT / "docs" / folder, docs / folder)
+    (docs / "index.md").write_text(HOME)
+    (docs / "other.md").write_text(OTHER)
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "results.json").write_text(json.dumps({"demo.steps": 3}))
+    (tmp_path / "figures" / "figures.json").write_text("{}")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"INHERIT: {built_site.ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs}\n"
+        f"hooks: [{built_site.ROOT / 'hooks' / 'references.py'}]\n"
+        "nav: [{Home: index.md}, {Other: other.md}]\n"
+    )
+    return tmp_path
+
+
+def mkdocs_build(project):
+    """`mkdocs build --strict` of the temporary project; the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(project / "site")],
+        env={**built_site.MKDOCS_ENV, "INITDOC_ROOT": str(project)}, capture_output=True, text=True)
+
+
+def test_the_intact_project_builds(project):
+    proc = mkdocs_build(project)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "site" / "other" / "index.html").exists()
+
+
+@pytest.mark.parametrize("page, text, says", [
+    ("other.md", "[missing](nope.md)", "contains a link 'nope.md', but the target is not found"),
+    ("index.md", "[anchor](other.md#nope)", "does not contain an anchor '#nope'"),
+    ("other.md", '<a href="../missing/">raw HTML link</a>', "invalid url - ../missing/"),  # htmlproofer
+    ("other.md", '<a href="#nope">raw HTML anchor</a>', "invalid url - #nope"),  # htmlproofer
+])
+def test_a_broken_link_or_anchor_fails_the_strict_build(project, page, text, says):
+    with open(project / "docs" / page, "a") as f:
+        f.write(f"\n{text}\n")
+    proc = mkdocs_build(project)
+    assert proc.returncode != 0 and "Aborted" in proc.stdout + proc.stderr
+    assert says in proc.stderr, proc.stderr
+
+
+def test_an_unknown_value_fails_the_build_with_one_line_naming_page_and_reference(project):
+    (project / "docs" / "other.md").write_text(OTHER + "\nIt took {{ demo.nope }} steps.\n")
+    proc = mkdocs_build(project)
+    lines = [line for line in proc.stderr.splitlines() if "demo.nope" in line]
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert len(lines) == 1 and "other.md: unknown value 'demo.nope'" in lines[0], proc.stderr
+
+
+def test_every_page_is_within_its_weight_budget():
+    weights = page_weight.weigh(built_site.site())
+    print("\n" + page_weight.table(weights))
+    assert weights and all(w.html > 0 for w in weights)
+    over = [f"{w.page}: {w.total / 1e6:.2f} MB ({', '.join(w.files)})" for w in weights if w.total > page_weight.BUDGET]
+    assert not over, f"pages over the {page_weight.BUDGET / 1e6} MB budget:\n" + "\n".join(over)
+
+
+def test_page_weight_counts_a_pages_own_figures_and_data(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.svg").write_bytes(b"x" * 1000)
+    (tmp_path / "figures" / "w.json").write_bytes(b"y" * 300)
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "theme.js").write_bytes(b"z" * 5000)
+    (tmp_path / "p").mkdir()
+    html = ('<img src="../figures/a.svg" alt="a"><img src="/figures/a.svg" alt="again">'
+            '<div data-src="../figures/w.json"></div><script src="../assets/theme.js"></script>')
+    (tmp_path / "p" / "index.html").write_text(html)
+    (tmp_path / "index.html").write_text("<p>home</p>")
+    (weight,) = [w for w in page_weight.weigh(tmp_path) if w.page == "p/"]
+    assert (weight.html, weight.figures, weight.data) == (len(html), 1000, 300)
