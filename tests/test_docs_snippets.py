@@ -1,6 +1,7 @@
 """Every Python snippet and every `python -m initdoc` command shown in the docs runs as shown."""
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ def snippets():
                 yield pytest.param([sys.executable, "-c", body], id=f"{page.name}:python")
             for line in body.splitlines() if lang == "bash" else []:
                 if line.startswith("python -m initdoc"):
-                    yield pytest.param([sys.executable, *line.split()[1:]], id=f"{page.name}:{line}")
+                    words = shlex.split(line, comments=True)
+                    yield pytest.param([sys.executable, *words[1:]], id=f"{page.name}:{' '.join(words)}")
 
 
 @pytest.mark.parametrize("command", list(snippets()))
