@@ -270,3 +270,45 @@ def test_search_finds_nothing_for_a_word_not_on_the_site(context, served):
     finally:
         page.close()
     assert not hits and "no matching" in meta.lower(), meta
+
+
+SNAPSHOT = """(root) => {
+  const el = document.querySelector(root);
+  const canvases = Array.from(el.querySelectorAll('canvas')).map(c => c.toDataURL());
+  const svgs = Array.from(el.querySelectorAll('svg')).map(s => s.outerHTML);
+  const range = el.querySelector('input[type=range]');
+  return {drawn: canvases.concat(svgs).join('|'), text: el.innerText, frame: range ? Number(range.value) : null};
+}"""
+
+
+@pytest.mark.parametrize("path, root", [("playground/", ".initdoc-playground"), ("mnist/", "#mnist-explorer")])
+def test_widget_switches_and_plays(context, served, path, root):
+    """Each explorer loads its data, redraws when a choice changes, and advances when played."""
+    ctx, _ = context  # its route refuses any host but the local server
+    page = ctx.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(urljoin(served, path), wait_until="networkidle")
+    page.wait_for_timeout(800)
+    before = page.evaluate(SNAPSHOT, root)
+    assert before["drawn"], f"{path}: the widget drew nothing"
+    for select in page.locator(f"{root} select").all():
+        values = [o.get_attribute("value") for o in select.locator("option").all()]
+        current = select.input_value()
+        select.select_option(next(v for v in values if v != current))
+        page.wait_for_timeout(600)
+        after = page.evaluate(SNAPSHOT, root)
+        assert after["drawn"] != before["drawn"] or after["text"] != before["text"], \
+            f"{path}: choosing another {select.get_attribute('aria-label') or 'option'} changed nothing"
+        before = after
+    page.locator(f"{root} button", has_text=re.compile("play", re.I)).first.click()
+    page.wait_for_timeout(1500)
+    played = page.evaluate(SNAPSHOT, root)
+    assert played["frame"] is not None and played["frame"] > before["frame"], f"{path}: play did not advance"
+    assert played["drawn"] != before["drawn"]
+    local = urlsplit(served).netloc
+    assert all(urlsplit(u).netloc == local for u in requests if u.startswith("http")), requests
+    assert not errors, errors
+    page.close()
