@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from initdoc import probe, schemes
-from initdoc.experiments.probe import truncated_variance
+from initdoc.experiments.cheatsheet import truncated_variance
 from initdoc.registry import UserError
 
 SIGMAS = 6  # every statistical bound below is this many standard errors
