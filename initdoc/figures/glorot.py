@@ -1,0 +1,93 @@
+"""Figures of the Glorot & Bengio (2010) page: the paper's figures 6, 7 and 8 redrawn, and MNIST test error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from initdoc import plots
+from initdoc.experiments.glorot import INITS, RUNS
+from initdoc.registry import figure
+
+LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
+RUN_STYLE = {"tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
+             "tanh_normalized": (plots.COLORS["blue"], "tanh, normalized"),
+             "sigmoid_standard": (plots.COLORS["vermillion"], "sigmoid, standard")}
+
+
+def _per_layer(res, name: str, xlabel: str, variance: str):
+    """Two panels, standard and normalized, one step line per hidden layer."""
+    fig, axes = plots.new_figure(1, 2, width=8.5, height=3.0, sharey=True)
+    for ax, key in zip(axes[0], INITS):
+        edges = res[f"{key}.{name}_edges"] if f"{key}.{name}_edges" in res.arrays else res["a_edges"]
+        for l, (hist, color) in enumerate(zip(res[f"{key}.{name}_hist"], LAYER_COLORS), start=1):
+            ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+        ratio = res[f"{key}.var_{variance}"]
+        ax.set_title(f"{INITS[key][0]}\nVar, layer 5 / layer 1: {ratio[-1] / ratio[0]:.2g}")
+        ax.set_xlabel(xlabel)
+    axes[0, 0].set_ylabel("share of values per bin")
+    axes[0, 1].legend(loc="upper right")
+    return fig
+
+
+@figure("glorot_activations", "glorot",
+        caption="The paper's figure 6 redrawn: histograms of the activations tanh(z) of each of the five hidden "
+                "layers (1000 units) at initialization, for 1000 MNIST digits. Standard initialization: the "
+                "histograms narrow layer after layer, piling up at 0. Normalized initialization: they keep "
+                "their width.",
+        alt="Two panels of five coloured step histograms over -1 to 1. Left, standard: layer 1 is the widest and "
+            "each later layer is narrower and taller around 0. Right, normalized: the five layers are close to "
+            "each other, a wide bell.")
+def activations(res):
+    return _per_layer(res, "a", "activation tanh(z)", "a")
+
+
+@figure("glorot_backprop_gradients", "glorot",
+        caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients ∂L/∂z of each hidden "
+                "layer at initialization, on a scale set by the top hidden layer (±4 of its standard deviations). "
+                "Standard: the gradient shrinks on its way down, so layer 1 has the narrowest histogram. "
+                "Normalized: every layer gets about the same spread.",
+        alt="Two panels of five coloured step histograms of gradient values centred on 0. Left, standard: layer 5 "
+            "is the widest and layer 1 a tall narrow spike. Right, normalized: five similar bells.")
+def backprop_gradients(res):
+    return _per_layer(res, "dz", "back-propagated gradient ∂L/∂z", "dz")
+
+
+@figure("glorot_weight_gradients", "glorot",
+        caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each layer at "
+                "initialization, on a scale set by the top hidden layer. Under both initializations the five "
+                "histograms are close: with standard weights the shrinking activations and the growing "
+                "back-propagated gradients cancel in the product that makes ∂L/∂W.",
+        alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In both panels, "
+            "standard and normalized, the five layers have similar widths.")
+def weight_gradients(res):
+    return _per_layer(res, "dW", "weight gradient ∂L/∂W", "dW")
+
+
+@figure("glorot_mnist_error", "glorot",
+        caption="Test error on 1000 held-out MNIST digits after each epoch of minibatch SGD, for five hidden "
+                "layers of 256 units. Each network trains at every learning rate of the grid; the solid line is "
+                "the rate with the lowest validation error at the end, dotted lines are the others.",
+        alt="Test error against epochs, logarithmic vertical axis. The two tanh networks fall from about 90% to "
+            "under 10%, the normalized one faster. The sigmoid network stays at about 90%, chance level, for "
+            "every learning rate.")
+def mnist_error(res):
+    fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
+    ax = axes[0, 0]
+    epochs = np.arange(res.values["epochs"] + 1)
+    for name in RUNS:
+        color, label = RUN_STYLE[name]
+        best = res.values[f"{name}.best"]
+        for i, lr in enumerate(res["lrs"]):
+            error = res[f"{name}.lr{i}.test_error"]
+            if i == best:
+                ax.plot(epochs, error, "-", color=color, lw=1.8, label=f"{label} (η = {lr:g})")
+            else:
+                ax.plot(epochs, error, ":", color=color, lw=1.0)
+    ax.axhline(res.values["chance_error"], color="0.5", ls="--", lw=0.8)
+    ax.annotate("chance", (epochs[-1], res.values["chance_error"]), textcoords="offset points", xytext=(0, -11),
+                ha="right", fontsize=7.5, color="0.3")
+    ax.set_yscale("log")
+    ax.set_xlabel("epochs")
+    ax.set_ylabel("test error")
+    ax.legend(loc="lower left")
+    return fig
