@@ -99,7 +99,7 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
     y = digits.labels.astype(np.int64)
     fit_rows, test_rows = split(rng, y, n_train + n_valid, n_test)
     train_rows, valid_rows = fit_rows[:n_train], fit_rows[n_train:]
-    res = Result(arrays={"a_edges": A_EDGES, "lrs": np.array(lrs)}, values={
+    res = Result(arrays={"a_edges": A_EDGES, "lrs": np.array(lrs)}, values={**{f"lr{i}": lr for i, lr in enumerate(lrs)},
         "source": digits.source, "n_probe": n_probe, "probe_width": probe_width, "L": L, "width": width,
         "n_train": n_train, "n_valid": n_valid, "n_test": n_test, "epochs": epochs, "batch_size": batch_size,
         "n_lrs": len(lrs), "lr_min": min(lrs), "lr_max": max(lrs), "spread": SPREAD})
@@ -135,13 +135,17 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
         best = int(np.argmin([r["valid_error"][-1] for r in runs]))  # the paper's choice: by validation error
         for i, r in enumerate(runs):
             res.arrays.update({f"{run_name}.lr{i}.{k}": a for k, a in r.items()})
+            res.values.update({f"{run_name}.lr{i}.test_error": float(r["test_error"][-1]),
+                               f"{run_name}.lr{i}.first_epoch_cost": float(r["epoch_cost"][0]),
+                               f"{run_name}.lr{i}.final_cost": float(r["epoch_cost"][-1]),
+                               f"{run_name}.lr{i}.top_mean_end": float(r["top_mean"][-1])})
         res.values.update({
             f"{run_name}.best_lr": float(lrs[best]), f"{run_name}.best": best,
             f"{run_name}.test_error": float(runs[best]["test_error"][-1]),
             f"{run_name}.valid_error": float(runs[best]["valid_error"][-1]),
+            f"{run_name}.first_epoch_cost": float(runs[best]["epoch_cost"][0]),
             f"{run_name}.final_cost": float(runs[best]["epoch_cost"][-1]),
             f"{run_name}.top_mean_start": float(runs[best]["top_mean"][0]),
-            f"{run_name}.top_mean_end": float(runs[best]["top_mean"][-1]),
             f"{run_name}.best_at_edge": best in (0, len(lrs) - 1),
         })
     errors = {name: v[f"{name}.test_error"] for name in RUNS}

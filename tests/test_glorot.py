@@ -1,0 +1,99 @@
+"""The claims of the Glorot & Bengio (2010) page, asserted on the result it shows."""
+
+import numpy as np
+import pytest
+
+from initdoc import nn, schemes
+from initdoc.experiments.glorot import RUNS, at_initialization, difference_verdict  # also registers "glorot"
+
+
+@pytest.fixture(scope="module")
+def res(result):
+    return result("glorot")
+
+
+def test_standard_init_shrinks_activations_by_a_third_per_layer(res):
+    v = res.values
+    assert v["standard.forward_monotone"]
+    linear_regime = (1 / 3) ** (v["L"] - 1)  # n_in Var(W) = 1/3 per layer, tanh ≈ identity near 0
+    assert linear_regime / 2 < v["standard.forward_ratio"] < linear_regime * 2
+    assert 0.5 < v["normalized.forward_ratio"] < 2
+    assert v["fig6_agrees"] == "yes"
+
+
+def test_standard_init_shrinks_backpropagated_gradients_towards_the_input(res):
+    v = res.values
+    assert v["standard.backward_monotone"]
+    linear_regime = (1 / 3) ** (v["L"] - 1)  # n_out Var(W) = 1/3 for the square hidden layers
+    assert linear_regime / 2 < v["standard.backward_ratio"] < linear_regime * 2
+    assert 0.5 < v["normalized.backward_ratio"] < 2
+    assert v["fig7_agrees"] == "yes"
+
+
+def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(res):
+    v = res.values
+    assert v["standard.weight_spread"] < 2 and v["normalized.weight_spread"] < 2
+    assert 1 / v["standard.backward_ratio"] > 20 * v["standard.weight_spread"]  # the trap of figure 8
+    assert v["fig8_agrees"] == "yes"
+
+
+def test_histograms_are_shares_of_every_value(res):
+    for key in ("standard", "normalized"):
+        assert np.allclose(res[f"{key}.a_hist"].sum(axis=1), 1)  # tanh stays inside [-1, 1]
+        assert np.all(res[f"{key}.dz_hist"].sum(axis=1) <= 1 + 1e-12)
+
+
+def test_weight_gradient_variance_is_that_of_a_transposed_times_dz():
+    rng = np.random.default_rng(3)
+    X, y = rng.random((64, 12)).astype(np.float32), rng.integers(0, 10, 64)
+    sizes = [12, 20, 20, 10]
+    out = at_initialization(np.random.default_rng(0), X, y, sizes, schemes.glorot_uniform())
+    params = nn.init_params(np.random.default_rng(0), sizes, schemes.glorot_uniform(), dtype=np.float32)
+    rec = nn.forward(params, ["tanh", "tanh", "softmax"], X)
+    g = nn.backward(params, rec, y, "softmax_cross_entropy")
+    assert out["var_dW"][1] == pytest.approx(float((rec.a[1].T @ g.dz[2]).var(dtype=np.float64)), rel=1e-5)
+
+
+def test_normalized_tanh_learns_faster_and_ends_lower_but_within_noise(res):
+    v = res.values
+    std = res[f"tanh_standard.lr{v['tanh_standard.best']}.epoch_cost"]
+    norm = res[f"tanh_normalized.lr{v['tanh_normalized.best']}.epoch_cost"]
+    assert np.all(norm < std)  # "stays below the standard network's cost throughout"
+    assert 0 < v["normalized_gain"] <= 2 * v["normalized_gain_se"]
+    assert v["normalized_agrees"] == "within noise"
+
+
+def test_tanh_rates_are_bracketed_by_the_grid(res):
+    assert not res.values["tanh_standard.best_at_edge"] and not res.values["tanh_normalized.best_at_edge"]
+
+
+def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(res):
+    v, top = res.values, res.values["n_lrs"] - 1
+    assert v[f"tanh_normalized.lr{top}.final_cost"] > 10 * np.log(10)  # ten times the cost of a uniform guess
+    assert v[f"tanh_normalized.lr{top}.test_error"] > v["chance_error"] - 0.05
+    assert v[f"tanh_standard.lr{top}.test_error"] < 0.15
+
+
+def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(res):
+    v = res.values
+    ends = [v[f"sigmoid_standard.lr{i}.top_mean_end"] for i in range(v["n_lrs"])]
+    for i in range(v["n_lrs"]):
+        assert res[f"sigmoid_standard.lr{i}.test_error"][-1] > v["chance_error"] - 0.03
+    assert max(ends) < v["sigmoid_standard.top_mean_start"] / 2
+    assert ends == sorted(ends, reverse=True)  # faster at larger rates
+    assert v["sigmoid_gap"] > 2 * v["sigmoid_gap_se"]
+    assert v["sigmoid_agrees"] == "yes"
+
+
+def test_learning_rate_is_chosen_by_validation_error(res):
+    v = res.values
+    for name in RUNS:
+        finals = [res[f"{name}.lr{i}.valid_error"][-1] for i in range(v["n_lrs"])]
+        assert v[f"{name}.valid_error"] == min(finals)
+        assert v[f"{name}.best_lr"] == res["lrs"][int(np.argmin(finals))]
+
+
+@pytest.mark.parametrize("better, worse, expected", [(0.05, 0.10, "yes"), (0.05, 0.06, "within noise"),
+                                                     (0.06, 0.05, "within noise"), (0.10, 0.05, "no")])
+def test_difference_verdict_uses_two_standard_errors(better, worse, expected):
+    assert difference_verdict(better, worse, 1000)[1] == expected
