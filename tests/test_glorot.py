@@ -72,6 +72,7 @@ def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(res):
     assert v[f"tanh_normalized.lr{top}.final_cost"] > 10 * np.log(10)  # ten times the cost of a uniform guess
     assert v[f"tanh_normalized.lr{top}.test_error"] > v["chance_error"] - 0.05
     assert v[f"tanh_standard.lr{top}.test_error"] < 0.15
+    assert v[f"tanh_normalized.lr{top}.top_saturated_end"] > 0.5 > v[f"tanh_standard.lr{top}.top_saturated_end"]
 
 
 def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(res):

@@ -89,3 +89,29 @@ def test_xavier_does_not_stall_for_good_here(training, depth):
 def test_the_plateau_grows_with_depth(training):
     for key in ("xavier", "glorot"):
         assert training.values[f"d30.{key}.leave_min"] > training.values[f"d22.{key}.leave_max"]
+
+
+# The He et al. (2015) paper page: its "agrees?" column.
+
+
+def test_paper_premises_agree(signal):
+    v = signal.values
+    assert abs(v["relu_moment_normal"] - 0.5) < 0.01 and v["halving_agrees"] == "yes"
+    assert abs(v["he.factor"] - 1) < 0.05 and abs(v["he.grad_factor"] - 1) < 0.05
+    assert v["he_keeps_agrees"] == "yes"
+    assert abs(v["xavier.factor"] - 0.5) < 0.05 and abs(v["xavier.grad_factor"] - 0.5) < 0.05
+    assert v["xavier_halves_agrees"] == "yes"
+
+
+def test_paper_at_22_layers_agrees_both_converge_he_first(training):
+    v = training.values
+    assert v["d22.xavier.all_left"] and v["d22.he.all_left"]
+    assert v["d22.he.leave_max"] < v["d22.xavier.leave_min"]
+    assert v["shallow_agrees"] == "yes"
+
+
+def test_paper_at_30_layers_disagrees_xavier_does_not_stall(training):
+    v = training.values
+    assert v["d30.xavier.all_left"] and v["d30.he.all_left"]
+    assert v["d30.xavier.min_accuracy"] > 0.9
+    assert v["deep_agrees"] == "no"

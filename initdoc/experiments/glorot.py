@@ -22,6 +22,7 @@ RUNS = {"tanh_standard": ("tanh", "standard"), "tanh_normalized": ("tanh", "norm
         "sigmoid_standard": ("sigmoid", "standard")}
 A_EDGES = np.linspace(-1.0, 1.0, 41)  # tanh's range
 SPREAD = 4.0  # gradient histograms span ±SPREAD standard deviations of the top layer's values
+SATURATED = 0.99  # tanh units with |a| above this, sigmoid units within 0.01 of 0 or 1, count as saturated
 
 
 def verdict(agrees: bool, noise: bool = False) -> str:
@@ -57,6 +58,11 @@ def at_initialization(rng, X: np.ndarray, y: np.ndarray, sizes: list[int], init)
     return out
 
 
+def saturated_share(a: np.ndarray, act: str) -> float:
+    """Share of the units' values in the flat ends of tanh or sigmoid."""
+    return float(np.mean(np.abs(a) > SATURATED if act == "tanh" else np.abs(2 * a - 1) > SATURATED))
+
+
 def error_rate(params, activations: list[str], X: np.ndarray, y: np.ndarray) -> float:
     """Share of misclassified digits."""
     return float(np.mean(nn.forward(params, activations, X).a[-1].argmax(axis=1) != y))
@@ -80,6 +86,8 @@ def trained(rng, act: str, init, sizes: list[int], data: dict, lr: float, epochs
             "epoch_cost": run.costs.reshape(epochs, steps_per_epoch).mean(axis=1),
             "top_mean": np.array([nn.forward(p, activations, data["X_test"]).a[-2].mean(dtype=np.float64)
                                   for p in states]),  # the last hidden layer's mean activation
+            "top_saturated": np.array([saturated_share(nn.forward(p, activations, data["X_test"]).a[-2], act)
+                                       for p in states]),
         }
 
 
@@ -102,7 +110,8 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
     res = Result(arrays={"a_edges": A_EDGES, "lrs": np.array(lrs)}, values={**{f"lr{i}": lr for i, lr in enumerate(lrs)},
         "source": digits.source, "n_probe": n_probe, "probe_width": probe_width, "L": L, "width": width,
         "n_train": n_train, "n_valid": n_valid, "n_test": n_test, "epochs": epochs, "batch_size": batch_size,
-        "n_lrs": len(lrs), "lr_min": min(lrs), "lr_max": max(lrs), "spread": SPREAD})
+        "n_lrs": len(lrs), "lr_min": min(lrs), "lr_max": max(lrs), "spread": SPREAD,
+        "saturated": SATURATED})
 
     probe = X[train_rows[:n_probe]], y[train_rows[:n_probe]]
     probe_sizes = [X.shape[1]] + [probe_width] * L + [10]
@@ -138,7 +147,8 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
             res.values.update({f"{run_name}.lr{i}.test_error": float(r["test_error"][-1]),
                                f"{run_name}.lr{i}.first_epoch_cost": float(r["epoch_cost"][0]),
                                f"{run_name}.lr{i}.final_cost": float(r["epoch_cost"][-1]),
-                               f"{run_name}.lr{i}.top_mean_end": float(r["top_mean"][-1])})
+                               f"{run_name}.lr{i}.top_mean_end": float(r["top_mean"][-1]),
+                               f"{run_name}.lr{i}.top_saturated_end": float(r["top_saturated"][-1])})
         res.values.update({
             f"{run_name}.best_lr": float(lrs[best]), f"{run_name}.best": best,
             f"{run_name}.test_error": float(runs[best]["test_error"][-1]),

@@ -17,6 +17,11 @@ SCHEMES = {
 SMOOTH = 20  # steps in the running mean that decides when a run has left the plateau
 
 
+def verdict(agrees: bool) -> str:
+    """A claim's verdict as the Papers page's table shows it."""
+    return "yes" if agrees else "no"
+
+
 def lifted(rng, name: str, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """A 2-D toy set mapped to `dim` inputs by a fixed random projection, each input standardized."""
     X2, y = data.toy(name, rng, n)
@@ -86,6 +91,11 @@ def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
         "halvings": top - 1, "n_hidden": top,
         "he_to_xavier_forward": float(np.max(res["he.a2"][:, top] / res["xavier.a2"][:, top])),
     })
+    v = res.values  # He et al. (2015): relu halves the second moment; ½ n Var(w) = 1 keeps it, n Var(w) = 1 halves it
+    v["halving_agrees"] = verdict(abs(v["relu_moment_normal"] - 0.5) < 0.01)
+    v["he_keeps_agrees"] = verdict(abs(v["he.factor"] - 1) < 0.05 and abs(v["he.grad_factor"] - 1) < 0.05)
+    v["xavier_halves_agrees"] = verdict(abs(v["xavier.factor"] - 0.5) < 0.05
+                                        and abs(v["xavier.grad_factor"] - 0.5) < 0.05)
     return res
 
 
@@ -123,4 +133,11 @@ def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size
                 f"{tag}.min_accuracy": float(min(accuracy)),
                 f"{tag}.final_cost": float(np.mean([c[-SMOOTH:].mean() for c in costs])),
             })
+    v = res.values  # He et al. (2015): at 22 layers both converge, He earlier; at 30, Xavier stalls and He converges
+    shallow, deep = (f"d{d}" for d in depths)
+    v["he_earlier"] = v[f"{shallow}.he.leave_max"] < v[f"{shallow}.xavier.leave_min"]
+    v["shallow_agrees"] = verdict(v[f"{shallow}.xavier.all_left"] and v[f"{shallow}.he.all_left"]
+                                  and v["he_earlier"])
+    v["deep_xavier_stalls"] = not v[f"{deep}.xavier.all_left"]
+    v["deep_agrees"] = verdict(v["deep_xavier_stalls"] and v[f"{deep}.he.all_left"])
     return res

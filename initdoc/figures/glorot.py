@@ -14,15 +14,23 @@ RUN_STYLE = {"tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
              "sigmoid_standard": (plots.COLORS["vermillion"], "sigmoid, standard")}
 
 
-def _per_layer(res, name: str, xlabel: str, variance: str):
-    """Two panels, standard and normalized, one step line per hidden layer."""
+def _per_layer(res, name: str, xlabel: str, upward: bool):
+    """Two panels, standard and normalized, one step line per hidden layer.
+
+    Gradient histograms are drawn in units of the top hidden layer's standard deviation, so both panels share
+    an axis; `upward` says which way the title's variance ratio is taken (layer 5 over 1, or 1 over 5).
+    """
     fig, axes = plots.new_figure(1, 2, width=8.5, height=3.0, sharey=True)
     for ax, key in zip(axes[0], INITS):
-        edges = res[f"{key}.{name}_edges"] if f"{key}.{name}_edges" in res.arrays else res["a_edges"]
+        var = res[f"{key}.var_{name}"]
+        if name == "a":
+            edges = res["a_edges"]
+        else:
+            edges = res[f"{key}.{name}_edges"] / np.sqrt(var[-1])
         for l, (hist, color) in enumerate(zip(res[f"{key}.{name}_hist"], LAYER_COLORS), start=1):
             ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
-        ratio = res[f"{key}.var_{variance}"]
-        ax.set_title(f"{INITS[key][0]}\nVar, layer 5 / layer 1: {ratio[-1] / ratio[0]:.2g}")
+        ratio, which = (var[-1] / var[0], "layer 5 / layer 1") if upward else (var[0] / var[-1], "layer 1 / layer 5")
+        ax.set_title(f"{INITS[key][0]}\nVar, {which}: {ratio:.2g}")
         ax.set_xlabel(xlabel)
     axes[0, 0].set_ylabel("share of values per bin")
     axes[0, 1].legend(loc="upper right")
@@ -38,29 +46,31 @@ def _per_layer(res, name: str, xlabel: str, variance: str):
             "each later layer is narrower and taller around 0. Right, normalized: the five layers are close to "
             "each other, a wide bell.")
 def activations(res):
-    return _per_layer(res, "a", "activation tanh(z)", "a")
+    return _per_layer(res, "a", "activation tanh(z)", upward=True)
 
 
 @figure("glorot_backprop_gradients", "glorot",
         caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients ∂L/∂z of each hidden "
-                "layer at initialization, on a scale set by the top hidden layer (±4 of its standard deviations). "
+                "layer at initialization, in units of the top hidden layer's standard deviation. "
                 "Standard: the gradient shrinks on its way down, so layer 1 has the narrowest histogram. "
                 "Normalized: every layer gets about the same spread.",
         alt="Two panels of five coloured step histograms of gradient values centred on 0. Left, standard: layer 5 "
             "is the widest and layer 1 a tall narrow spike. Right, normalized: five similar bells.")
 def backprop_gradients(res):
-    return _per_layer(res, "dz", "back-propagated gradient ∂L/∂z", "dz")
+    return _per_layer(res, "dz", "∂L/∂z, in standard deviations of layer 5's", upward=False)
 
 
 @figure("glorot_weight_gradients", "glorot",
         caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each layer at "
                 "initialization, on a scale set by the top hidden layer. Under both initializations the five "
                 "histograms are close: with standard weights the shrinking activations and the growing "
-                "back-propagated gradients cancel in the product that makes ∂L/∂W.",
+                "back-propagated gradients cancel in the product that makes ∂L/∂W. Layer 1's spike at 0 is "
+                "MNIST's: pixels that are blank in most digits give their weights little or no gradient.",
         alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In both panels, "
-            "standard and normalized, the five layers have similar widths.")
+            "standard and normalized, layers 2 to 5 lie on top of each other; layer 1 has the same tails and an "
+            "extra spike at 0.")
 def weight_gradients(res):
-    return _per_layer(res, "dW", "weight gradient ∂L/∂W", "dW")
+    return _per_layer(res, "dW", "∂L/∂W, in standard deviations of layer 5's", upward=False)
 
 
 @figure("glorot_mnist_training", "glorot",
