@@ -89,10 +89,11 @@ def test_trainability_counts_are_what_the_page_quotes(grid):
 def test_networks_beyond_six_xi_c_mostly_do_not_train(grid):
     v = grid.values
     trained, shallow = recount(grid, 600)
-    assert 0 < (trained & ~shallow).sum() < (~shallow).sum() / 2
-    assert v["steps600.deep_agrees"] == "partly"
-    assert v["steps600.exception_depth"] > v["steps600.exception_six_xi_c"]
-    assert v["steps600.exception_accuracy"] >= v["trained_at"]
+    deep_trained = (trained & ~shallow).sum()  # 0 or 1 depending on the CPU's BLAS kernels: see the page's note
+    assert deep_trained <= (~shallow).sum() / 10
+    assert v["steps600.deep_agrees"] == ("yes" if deep_trained == 0 else "partly")
+    assert v["steps600.deep_best_depth"] > v["steps600.deep_best_six_xi_c"]
+    assert (v["steps600.deep_accuracy_max"] >= v["trained_at"]) == (deep_trained > 0)
 
 
 def test_networks_within_six_xi_c_train_only_partly(grid):

@@ -256,11 +256,8 @@ def trainability(rng, sigma_b2, sigma_w2s, depths, width, n_points, checkpoints,
         deepest = np.array([max([d for d, t in zip(depths, column) if t], default=0) for column in trained.T])
         res.arrays[f"steps{steps}.deepest_trained"] = deepest
         res.values[f"steps{steps}.chaotic_deepest_trained"] = int(deepest[np.array(sigma_w2s) >= chaotic_from].max())
-        exceptions = np.argwhere(trained & ~shallow)  # (depth index, σ_w² index) of deep networks that learned
-        if len(exceptions):
-            d, k = exceptions[0]
-            res.values.update({f"steps{steps}.exception_depth": int(depths[d]),
-                               f"steps{steps}.exception_sigma_w2": float(sigma_w2s[k]),
-                               f"steps{steps}.exception_six_xi_c": float(six_xi[k]),
-                               f"steps{steps}.exception_accuracy": float(acc[d, k])})
+        d, k = np.unravel_index(np.argmax(np.where(shallow, -np.inf, acc)), acc.shape)  # the best deep network
+        res.values.update({f"steps{steps}.deep_best_depth": int(depths[d]),
+                           f"steps{steps}.deep_best_sigma_w2": float(sigma_w2s[k]),
+                           f"steps{steps}.deep_best_six_xi_c": float(six_xi[k])})
     return res

@@ -77,7 +77,7 @@ def weight_gradients(res):
         caption="Five hidden layers of 256 units trained on MNIST digits with minibatch SGD. Left: the mean "
                 "training cost over each epoch; right: the error on 1000 held-out test digits after each epoch. "
                 "Every network trains at each learning rate of the grid: the solid line is the rate with the "
-                "lowest validation error at the end, dotted lines are the others.",
+                "lowest validation error averaged over the last epochs, dotted lines are the others.",
         alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized tanh "
             "network falls fastest, the standard tanh network follows above it, the sigmoid network stays flat at "
             "about 2.3; one dotted normalized-tanh line sits far above the rest at about 34. Right, test error: "
