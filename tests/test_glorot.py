@@ -16,6 +16,7 @@ def test_standard_init_shrinks_activations_by_a_third_per_layer(res):
     v = res.values
     assert v["standard.forward_monotone"]
     linear_regime = (1 / 3) ** (v["L"] - 1)  # n_in Var(W) = 1/3 per layer, tanh ≈ identity near 0
+    assert v["linear_regime_ratio"] == pytest.approx(linear_regime)
     assert linear_regime / 2 < v["standard.forward_ratio"] < linear_regime * 2
     assert 0.5 < v["normalized.forward_ratio"] < 2
     assert v["fig6_agrees"] == "yes"
@@ -35,6 +36,14 @@ def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(re
     assert v["standard.weight_spread"] < 2 and v["normalized.weight_spread"] < 2
     assert 1 / v["standard.backward_ratio"] > 20 * v["standard.weight_spread"]  # the trap of figure 8
     assert v["fig8_agrees"] == "yes"
+
+
+def test_layer_one_zero_weight_gradients_are_the_blank_pixels(res):
+    v = res.values
+    assert v["blank_pixel_share"] > 0.05
+    for key in ("standard", "normalized"):
+        assert v[f"{key}.zero_share_dW1"] == pytest.approx(v["blank_pixel_share"])  # whole rows of dW1, no others
+        assert np.all(res[f"{key}.zero_share_dW"][1:] == 0)
 
 
 def test_histograms_are_shares_of_every_value(res):

@@ -50,7 +50,8 @@ def at_initialization(rng, X: np.ndarray, y: np.ndarray, sizes: list[int], init)
     rec = nn.forward(params, activations, X)
     g = nn.backward(params, rec, y, "softmax_cross_entropy")
     a, dz, dW = rec.a[1:L + 1], g.dz[1:L + 1], [w for w, _ in g.params[:L]]
-    out = {"var_a": variances(a), "var_dz": variances(dz), "var_dW": variances(dW)}
+    out = {"var_a": variances(a), "var_dz": variances(dz), "var_dW": variances(dW),
+           "zero_share_dW": np.array([np.mean(w == 0) for w in dW])}  # exact zeros: inputs that are always 0
     out["a_hist"] = np.stack([density(v.ravel(), A_EDGES) for v in a])
     for name, values in (("dz", dz), ("dW", dW)):
         edges = np.linspace(-SPREAD, SPREAD, 41) * np.sqrt(out[f"var_{name}"][-1])
@@ -81,14 +82,13 @@ def trained(rng, act: str, init, sizes: list[int], data: dict, lr: float, epochs
                                                                                steps_per_epoch))
     states = [s.params for s in run.snapshots] + [run.final_params]  # after 0, 1, ..., epochs epochs
     with np.errstate(all="ignore"):
+        tests = [nn.forward(p, activations, data["X_test"]) for p in states]
         return {
             "valid_error": np.array([error_rate(p, activations, data["X_valid"], data["y_valid"]) for p in states]),
-            "test_error": np.array([error_rate(p, activations, data["X_test"], data["y_test"]) for p in states]),
+            "test_error": np.array([np.mean(rec.a[-1].argmax(axis=1) != data["y_test"]) for rec in tests]),
             "epoch_cost": run.costs.reshape(epochs, steps_per_epoch).mean(axis=1),
-            "top_mean": np.array([nn.forward(p, activations, data["X_test"]).a[-2].mean(dtype=np.float64)
-                                  for p in states]),  # the last hidden layer's mean activation
-            "top_saturated": np.array([saturated_share(nn.forward(p, activations, data["X_test"]).a[-2], act)
-                                       for p in states]),
+            "top_mean": np.array([rec.a[-2].mean(dtype=np.float64) for rec in tests]),  # the last hidden layer's
+            "top_saturated": np.array([saturated_share(rec.a[-2], act) for rec in tests]),
         }
 
 
@@ -108,11 +108,12 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
     y = digits.labels.astype(np.int64)
     fit_rows, test_rows = split(rng, y, n_train + n_valid, n_test)
     train_rows, valid_rows = fit_rows[:n_train], fit_rows[n_train:]
-    res = Result(arrays={"a_edges": A_EDGES, "lrs": np.array(lrs)}, values={**{f"lr{i}": lr for i, lr in enumerate(lrs)},
+    res = Result(arrays={"a_edges": A_EDGES, "lrs": np.array(lrs)}, values={
         "source": digits.source, "n_probe": n_probe, "probe_width": probe_width, "L": L, "width": width,
         "n_train": n_train, "n_valid": n_valid, "n_test": n_test, "epochs": epochs, "batch_size": batch_size,
-        "n_lrs": len(lrs), "lr_min": min(lrs), "lr_max": max(lrs), "spread": SPREAD,
-        "saturated": SATURATED, "tail": TAIL})
+        "n_lrs": len(lrs), "lr_min": min(lrs), "lr_max": max(lrs), "spread": SPREAD, "saturated": SATURATED,
+        "tail": TAIL, "linear_regime_ratio": (1 / 3) ** (L - 1),  # n Var(W) = 1/3 per layer, tanh(z) ≈ z
+        **{f"lr{i}": lr for i, lr in enumerate(lrs)}})
 
     probe = X[train_rows[:n_probe]], y[train_rows[:n_probe]]
     probe_sizes = [X.shape[1]] + [probe_width] * L + [10]
@@ -126,7 +127,9 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
             f"{key}.weight_spread": float(out["var_dW"].max() / out["var_dW"].min()),
             f"{key}.forward_monotone": bool(np.all(np.diff(out["var_a"]) < 0)),
             f"{key}.backward_monotone": bool(np.all(np.diff(out["var_dz"]) > 0)),
+            f"{key}.zero_share_dW1": float(out["zero_share_dW"][0]),
         })
+    res.values["blank_pixel_share"] = float(np.mean(np.all(probe[0] == 0, axis=0)))  # blank in every probe digit
     std, norm = INITS
     v = res.values
     v["fig6_agrees"] = verdict(v[f"{std}.forward_monotone"] and v[f"{std}.forward_ratio"] < 0.5
@@ -157,7 +160,6 @@ def glorot(rng, data, n_probe, probe_width, L, width, n_train, n_valid, n_test, 
             f"{run_name}.valid_error_tail": float(runs[best]["valid_error"][-TAIL:].mean()),
             f"{run_name}.mean_epoch_cost": float(runs[best]["epoch_cost"].mean()),
             f"{run_name}.first_epoch_cost": float(runs[best]["epoch_cost"][0]),
-            f"{run_name}.final_cost": float(runs[best]["epoch_cost"][-1]),
             f"{run_name}.top_mean_start": float(runs[best]["top_mean"][0]),
         })
     errors = {name: v[f"{name}.test_error"] for name in RUNS}

@@ -65,7 +65,7 @@ def backprop_gradients(res):
                 "initialization, on a scale set by the top hidden layer. Under both initializations the five "
                 "histograms are close: with standard weights the shrinking activations and the growing "
                 "back-propagated gradients cancel in the product that makes ∂L/∂W. Layer 1's spike at 0 is "
-                "MNIST's: pixels that are blank in most digits give their weights little or no gradient.",
+                "MNIST's: the weights of pixels that are blank in every digit get no gradient at all.",
         alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In both panels, "
             "standard and normalized, layers 2 to 5 lie on top of each other; layer 1 has the same tails and an "
             "extra spike at 0.")
@@ -80,8 +80,9 @@ def weight_gradients(res):
                 "lowest validation error averaged over the last epochs, dotted lines are the others.",
         alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized tanh "
             "network falls fastest, the standard tanh network follows above it, the sigmoid network stays flat at "
-            "about 2.3; one dotted normalized-tanh line sits far above the rest at about 34. Right, test error: "
-            "both tanh networks fall from 90% to well under 10%; the sigmoid network stays at 90%, chance.")
+            "the cost of a uniform guess; one dotted normalized-tanh line, the largest rate, sits far above all "
+            "the others. Right, test error: both tanh networks fall from chance to well below it; the sigmoid "
+            "network stays at chance.")
 def mnist_training(res):
     fig, axes = plots.new_figure(1, 2, width=9, height=3.4)
     epochs = np.arange(res.values["epochs"] + 1)
