@@ -34,7 +34,9 @@ def on_config(config):
     except pages.PageReferenceError as err:
         raise PluginError(str(err))
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None:  # its cache key covers only the notebook's text; add the package's source
+    if (
+        jupyter is not None
+    ):  # its cache key covers only the notebook's text; add the package's source
         jupyter.config["cache_dir"] = f".cache/mkdocs-jupyter/{package_digest()}"
     return config
 
@@ -47,10 +49,14 @@ def on_files(files, config):
         files.append(File(fig["file"], str(root), config["site_dir"], config["use_directory_urls"]))
     for part in MATHJAX_PARTS:
         path = MATHJAX / part
-        for source in [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()):
+        for source in (
+            [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        ):
             rel = source.relative_to(MATHJAX).as_posix()
             files.append(File.generated(config, f"assets/mathjax/{rel}", abs_src_path=str(source)))
-    for nb in [f for f in files if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py")]:
+    for nb in [
+        f for f in files if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py")
+    ]:
         stem = Path(nb.src_uri).stem
         notebook = jupytext.writes(jupytext.read(nb.abs_src_path, fmt="py:percent"), fmt="ipynb")
         files.append(File.generated(config, f"notebooks/{stem}/{stem}.ipynb", content=notebook))

@@ -7,9 +7,9 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # parallelism is across experiments
 os.environ.setdefault("MPLBACKEND", "Agg")  # figures go to files, never to a window
 
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import sys  # noqa: E402
+import argparse
+import shutil
+import sys
 
 
 class Parser(argparse.ArgumentParser):
@@ -25,17 +25,31 @@ def make_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     build = sub.add_parser("build", help="run every experiment (cached) and write figures/")
     build.add_argument("names", nargs="*", help="only these experiments")
-    build.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel processes (default: cores)")
+    build.add_argument(
+        "--jobs", "-j", type=positive_int, default=None, help="parallel processes (default: cores)"
+    )
     build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
     sub.add_parser("list", help="list the experiments and their figures")
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
     sub.add_parser("clean", help="remove figures/ and the experiment cache")
-    probe = sub.add_parser("probe", help="per-layer signal of an MLP: predicted by the theory and measured")
-    probe.add_argument("architecture", help="layer sizes joined by '-', e.g. 784-300-300-10; N*K repeats N K times")
-    probe.add_argument("--activation", required=True, help="hidden activation: identity, relu, leaky_relu, tanh, sigmoid")
-    probe.add_argument("--init", required=True, help="weight scheme, e.g. glorot_normal or he_uniform")
-    probe.add_argument("--batch", type=positive_int, default=1000, help="random input rows (default: 1000)")
+    probe = sub.add_parser(
+        "probe", help="per-layer signal of an MLP: predicted by the theory and measured"
+    )
+    probe.add_argument(
+        "architecture", help="layer sizes joined by '-', e.g. 784-300-300-10; N*K repeats N K times"
+    )
+    probe.add_argument(
+        "--activation",
+        required=True,
+        help="hidden activation: identity, relu, leaky_relu, tanh, sigmoid",
+    )
+    probe.add_argument(
+        "--init", required=True, help="weight scheme, e.g. glorot_normal or he_uniform"
+    )
+    probe.add_argument(
+        "--batch", type=positive_int, default=1000, help="random input rows (default: 1000)"
+    )
     probe.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser
 

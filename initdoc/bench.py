@@ -6,17 +6,17 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the build runs: one thread per process
 
-import argparse  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from initdoc import build, nn, schemes, snapshot  # noqa: E402
+from initdoc import build, nn, schemes, snapshot
 
 SIZES = [784, 300, 300, 300, 300, 10]  # the MNIST-sized network
 ACTIVATIONS = ["tanh"] * 4 + ["softmax"]
@@ -34,8 +34,13 @@ def timed_site(root: Path) -> float:
     """`mkdocs build --strict` of the project root `root`, in seconds."""
     env = {**os.environ, "INITDOC_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")],
-                          cwd=root, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"bench: mkdocs build failed:\n{proc.stdout}{proc.stderr}")
     return time.perf_counter() - start
@@ -99,8 +104,10 @@ def site_section(tmp: Path, jobs: int) -> None:
     print(f"  {'cold, empty cache: initdoc build --jobs 1':<42} {exp_cold:8.1f}")
     print(f"  {'cold: mkdocs build --strict':<42} {site_cold:8.1f}")
     print(f"  {'cold total':<42} {exp_cold + site_cold:8.1f}")
-    print(f"  {'warm, after a prose edit: initdoc build':<42} {exp_warm:8.1f}"
-          + (f"   (reran {reran}: expected none)" if reran else ""))
+    print(
+        f"  {'warm, after a prose edit: initdoc build':<42} {exp_warm:8.1f}"
+        + (f"   (reran {reran}: expected none)" if reran else "")
+    )
     print(f"  {'warm: mkdocs build --strict':<42} {site_warm:8.1f}")
     print(f"  {'warm total':<42} {exp_warm + site_warm:8.1f}")
     print()
@@ -108,9 +115,13 @@ def site_section(tmp: Path, jobs: int) -> None:
     print(f"{'experiment (cold: compute + figures)':<44} {'--jobs 1':>8} {f'--jobs {jobs}':>9}")
     for r in sorted(serial, key=lambda r: -r.seconds):
         print(f"  {r.name:<42} {r.seconds:8.1f} {by_name[r.name]:9.1f}")
-    print(f"  {'sum of the above':<42} {sum(r.seconds for r in serial):8.1f} {sum(by_name.values()):9.1f}")
-    print(f"  {'wall clock':<42} {exp_cold:8.1f} {parallel_wall:9.1f}"
-          f"   ({exp_cold / parallel_wall:.2f}x with {jobs} jobs)")
+    print(
+        f"  {'sum of the above':<42} {sum(r.seconds for r in serial):8.1f} {sum(by_name.values()):9.1f}"
+    )
+    print(
+        f"  {'wall clock':<42} {exp_cold:8.1f} {parallel_wall:9.1f}"
+        f"   ({exp_cold / parallel_wall:.2f}x with {jobs} jobs)"
+    )
     print()
 
 
@@ -122,8 +133,10 @@ def engine_section(batches: list[int], seconds: float) -> None:
         torch = None
     else:
         torch.set_num_threads(1)
-    print(f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, forward + backward, "
-          "one thread, examples per second")
+    print(
+        f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, forward + backward, "
+        "one thread, examples per second"
+    )
     head = f"  {'batch':>6} {'dtype':>8} {'initdoc':>10}"
     print(head + (f" {'PyTorch':>10} {'PyTorch / initdoc':>18}" if torch else ""))
     for batch in batches:
@@ -135,8 +148,10 @@ def engine_section(batches: list[int], seconds: float) -> None:
                 line += f" {theirs:10,.0f} {theirs / ours:17.2f}x"
             print(line, flush=True)
     if torch is None:
-        print("  PyTorch is not installed here: no comparison (`pip install torch` in a separate environment "
-              "to get one; initdoc does not depend on it)")
+        print(
+            "  PyTorch is not installed here: no comparison (`pip install torch` in a separate environment "
+            "to get one; initdoc does not depend on it)"
+        )
     else:
         print(f"  PyTorch {torch.__version__}")
 
@@ -144,9 +159,16 @@ def engine_section(batches: list[int], seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Print the benchmark tables for this machine; the builds run a snapshot of the code, in a child process."""
     parser = argparse.ArgumentParser(prog="python -m initdoc.bench", description=__doc__)
-    parser.add_argument("--jobs", type=int, default=max(2, build.default_jobs()), help="processes for the parallel build")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=max(2, build.default_jobs()),
+        help="processes for the parallel build",
+    )
     parser.add_argument("--engine-only", action="store_true", help="skip the site builds")
-    parser.add_argument("--site-only", action="store_true", help="only the site builds, in this process")
+    parser.add_argument(
+        "--site-only", action="store_true", help="only the site builds, in this process"
+    )
     parser.add_argument("--seconds", type=float, default=2.0, help="time per engine measurement")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="initdoc-bench-"))
@@ -154,14 +176,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.site_only:
             site_section(tmp, args.jobs)
             return 0
-        print(f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, Python {sys.version.split()[0]}, "
-              f"numpy {np.__version__}\n", flush=True)
+        print(
+            f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, Python {sys.version.split()[0]}, "
+            f"numpy {np.__version__}\n",
+            flush=True,
+        )
         if not args.engine_only:
             code = snapshot.take(tmp / "code")
-            child = subprocess.run([sys.executable, "-m", "initdoc.bench", "--site-only", "--jobs", str(args.jobs)],
-                                   cwd=code, env=snapshot.env(code))
+            child = subprocess.run(
+                [sys.executable, "-m", "initdoc.bench", "--site-only", "--jobs", str(args.jobs)],
+                cwd=code,
+                env=snapshot.env(code),
+            )
             if child.returncode != 0:
-                print(f"bench: the site builds failed (exit {child.returncode}); see above", file=sys.stderr)
+                print(
+                    f"bench: the site builds failed (exit {child.returncode}); see above",
+                    file=sys.stderr,
+                )
                 return 1
         engine_section([100, 1000], args.seconds)
         return 0

@@ -64,7 +64,9 @@ def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
     return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
 
 
-def build(names: list[str] | None = None, jobs: int | None = None, force: bool = False, log=print) -> list[Report]:
+def build(
+    names: list[str] | None = None, jobs: int | None = None, force: bool = False, log=print
+) -> list[Report]:
     """Build the named experiments (default: all), `jobs` at a time, and write the page data."""
     registry.load_all()
     names = sorted(registry.EXPERIMENTS) if not names else names
@@ -80,7 +82,11 @@ def build(names: list[str] | None = None, jobs: int | None = None, force: bool =
     def done(report: Report) -> None:
         reports.append(report)
         status = f"ran in {report.seconds:6.1f} s" if report.ran else "cached        "
-        drew = f", drew {len(report.drawn)} figure{'s' * (len(report.drawn) != 1)}" if report.drawn else ""
+        drew = (
+            f", drew {len(report.drawn)} figure{'s' * (len(report.drawn) != 1)}"
+            if report.drawn
+            else ""
+        )
         log(f"  [{len(reports):>2}/{len(names)}] {report.name:<28} {status}{drew}")
 
     if jobs == 1:
@@ -93,7 +99,9 @@ def build(names: list[str] | None = None, jobs: int | None = None, force: bool =
                 done(future.result())
     _write_page_data(reports, stamps)
     ran = sum(r.ran for r in reports)
-    log(f"initdoc: {ran} ran, {len(reports) - ran} cached, {time.perf_counter() - start:.1f} s; figures in {out}")
+    log(
+        f"initdoc: {ran} ran, {len(reports) - ran} cached, {time.perf_counter() - start:.1f} s; figures in {out}"
+    )
     return reports
 
 
@@ -122,8 +130,12 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
             values[f"widget.{f.name}.bytes"] = len(raw)
             values[f"widget.{f.name}.gzip_bytes"] = len(gzip.compress(raw, mtime=0))
     figures = {
-        f.name: {"file": f"figures/{f.name}.{f.format}", "caption": f.caption, "alt": f.alt,
-                 "experiment": f.experiment}
+        f.name: {
+            "file": f"figures/{f.name}.{f.format}",
+            "caption": f.caption,
+            "alt": f.alt,
+            "experiment": f.experiment,
+        }
         for f in registry.FIGURES.values()
         if (out / f"{f.name}.{f.format}").exists()
     }

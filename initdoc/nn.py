@@ -8,8 +8,8 @@ numbered l = 1..L and the input is a[0] = x. A network is plain data: `params`, 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 

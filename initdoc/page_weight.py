@@ -10,7 +10,15 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 BUDGET = 1_500_000  # bytes per page
-OWN = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".json")  # files that belong to a page, not the theme
+OWN = (
+    ".svg",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".json",
+)  # files that belong to a page, not the theme
 
 
 class _References(HTMLParser):
@@ -24,7 +32,11 @@ class _References(HTMLParser):
         for name, value in attrs:
             if not value:
                 continue
-            if (tag == "img" and name == "src") or (tag == "object" and name == "data") or name == "data-src":
+            if (
+                (tag == "img" and name == "src")
+                or (tag == "object" and name == "data")
+                or name == "data-src"
+            ):
                 self.urls.append(value)
             elif name == "srcset":
                 self.urls.extend(part.split()[0] for part in value.split(",") if part.strip())
@@ -82,17 +94,23 @@ def weigh(site: Path) -> list[Weight]:
         images = sum(f.stat().st_size for f in files if f.suffix.lower() != ".json")
         data = sum(f.stat().st_size for f in files if f.suffix.lower() == ".json")
         names = [f.relative_to(site.resolve()).as_posix() for f in files]
-        weights.append(Weight(rel.removesuffix("index.html") or "/", html.stat().st_size, images, data, names))
+        weights.append(
+            Weight(rel.removesuffix("index.html") or "/", html.stat().st_size, images, data, names)
+        )
     return weights
 
 
 def table(weights: list[Weight], budget: int = BUDGET) -> str:
     """The weights as a plain-text table, in kB, flagging pages over `budget`."""
-    rows = [f"{'page':<28} {'HTML':>8} {'figures':>9} {'data':>8} {'total':>9}   (kB; budget {budget / 1e3:.0f} kB)"]
+    rows = [
+        f"{'page':<28} {'HTML':>8} {'figures':>9} {'data':>8} {'total':>9}   (kB; budget {budget / 1e3:.0f} kB)"
+    ]
     for w in weights:
         flag = "  OVER BUDGET" if w.total > budget else ""
-        rows.append(f"{w.page:<28} {w.html / 1e3:8.1f} {w.figures / 1e3:9.1f} {w.data / 1e3:8.1f} "
-                    f"{w.total / 1e3:9.1f}{flag}")
+        rows.append(
+            f"{w.page:<28} {w.html / 1e3:8.1f} {w.figures / 1e3:9.1f} {w.data / 1e3:8.1f} "
+            f"{w.total / 1e3:9.1f}{flag}"
+        )
     return "\n".join(rows)
 
 

@@ -23,7 +23,9 @@ def load(figures_dir: Path) -> tuple[dict, dict]:
         values = json.loads((figures_dir / "results.json").read_text())
         figures = json.loads((figures_dir / "figures.json").read_text())
     except FileNotFoundError as err:
-        raise PageReferenceError(f"{err.filename} is missing: run `make figures` (python -m initdoc build) first")
+        raise PageReferenceError(
+            f"{err.filename} is missing: run `make figures` (python -m initdoc build) first"
+        )
     return values, figures
 
 
@@ -51,7 +53,9 @@ def _link(fig: dict, page_uri: str) -> str:
 
 def thumbnail_markdown(fig: dict, page_uri: str) -> str:
     """A small uncaptioned image with the figure's alt text, for cards and maps."""
-    return f'![{html.escape(fig["alt"], quote=True)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}'
+    return (
+        f"![{html.escape(fig['alt'], quote=True)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}"
+    )
 
 
 def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
@@ -60,7 +64,7 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     alt = html.escape(fig["alt"], quote=True)
     return (
         f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
-        f'  ![{alt}]({src})\n'
+        f"  ![{alt}]({src})\n"
         f'  <figcaption markdown="span">{fig["caption"]}</figcaption>\n'
         f"</figure>"
     )
@@ -74,20 +78,26 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
         if m := FIGURE.match(body):
             kind, name = m.groups()
             if name not in figures or figures[name]["file"].endswith(".json"):
-                raise PageReferenceError(f"{page_uri}: unknown figure '{name}' (see `python -m initdoc list`)")
+                raise PageReferenceError(
+                    f"{page_uri}: unknown figure '{name}' (see `python -m initdoc list`)"
+                )
             if kind == "thumbnail":
                 return thumbnail_markdown(figures[name], page_uri)
             return figure_markdown(name, figures[name], page_uri)
         if m := VALUE.match(body):
             name, spec = m.group(1), m.group(2)
             if name not in values:
-                raise PageReferenceError(f"{page_uri}: unknown value '{name}' (see figures/results.json)")
+                raise PageReferenceError(
+                    f"{page_uri}: unknown value '{name}' (see figures/results.json)"
+                )
             try:
                 return format_value(values[name], spec)
             except (ValueError, TypeError) as err:
                 raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
-        raise PageReferenceError(f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
-                              "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
-                              "or {{ thumbnail: name }}")
+        raise PageReferenceError(
+            f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
+            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
+            "or {{ thumbnail: name }}"
+        )
 
     return REFERENCE.sub(replace, markdown)

@@ -47,7 +47,9 @@ plt.rcParams.update(STYLE)
 
 def new_figure(nrows: int = 1, ncols: int = 1, width: float = 7.5, height: float = 3.0, **kwargs):
     """A figure and its axes in the site style (width and height in inches)."""
-    return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", squeeze=False, **kwargs)
+    return plt.subplots(
+        nrows, ncols, figsize=(width, height), layout="constrained", squeeze=False, **kwargs
+    )
 
 
 def save(fig, path: Path) -> None:
@@ -69,23 +71,43 @@ def cost_curve(ax, costs: np.ndarray, label: str, color=None, log: bool = True) 
         stop = int(np.argmin(finite))
         last = costs[finite][-1] if finite.any() else 1.0
         ax.plot([stop], [last], marker="x", color=color or "k", ms=7, mew=2)
-        ax.annotate("diverged", (stop, last), textcoords="offset points", xytext=(4, 4), fontsize=7.5,
-                    color=color or "k")
+        ax.annotate(
+            "diverged",
+            (stop, last),
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize=7.5,
+            color=color or "k",
+        )
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("training step")
     ax.set_ylabel("cost")
 
 
-def decision_boundary(ax, extent: tuple[float, float, float, float], prob: np.ndarray,
-                      X: np.ndarray, y: np.ndarray) -> None:
+def decision_boundary(
+    ax, extent: tuple[float, float, float, float], prob: np.ndarray, X: np.ndarray, y: np.ndarray
+) -> None:
     """P(class 1) as a heatmap over `extent`, with the data points on top."""
-    ax.imshow(prob, origin="lower", extent=extent, cmap=CLASS_CMAP, vmin=0, vmax=1, alpha=0.75,
-              aspect="auto")
+    ax.imshow(
+        prob,
+        origin="lower",
+        extent=extent,
+        cmap=CLASS_CMAP,
+        vmin=0,
+        vmax=1,
+        alpha=0.75,
+        aspect="auto",
+    )
     if prob.min() < 0.5 < prob.max():
-        ax.contour(np.linspace(extent[0], extent[1], prob.shape[1]),
-                   np.linspace(extent[2], extent[3], prob.shape[0]),
-                   prob, levels=[0.5], colors="k", linewidths=0.8)
+        ax.contour(
+            np.linspace(extent[0], extent[1], prob.shape[1]),
+            np.linspace(extent[2], extent[3], prob.shape[0]),
+            prob,
+            levels=[0.5],
+            colors="k",
+            linewidths=0.8,
+        )
     for cls, color in ((0, COLORS["blue"]), (1, COLORS["vermillion"])):
         pts = X[y.ravel() == cls]
         ax.scatter(pts[:, 0], pts[:, 1], s=9, color=color, edgecolor="white", linewidth=0.4)

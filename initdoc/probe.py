@@ -33,16 +33,25 @@ ACTIVATIONS = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
 FAMILIES = {"lecun": "lecun", "glorot": "glorot", "xavier": "glorot", "he": "he", "kaiming": "he"}
 SCHEMES = tuple(f"{family}_{dist}" for family in FAMILIES for dist in ("normal", "uniform"))
 CANDIDATES = ("lecun_normal", "glorot_normal", "he_normal")
-SUGGESTED = {"identity": "glorot_normal", "relu": "he_normal", "leaky_relu": "he_normal",
-             "tanh": "glorot_normal", "sigmoid": "glorot_normal"}
+SUGGESTED = {
+    "identity": "glorot_normal",
+    "relu": "he_normal",
+    "leaky_relu": "he_normal",
+    "tanh": "glorot_normal",
+    "sigmoid": "glorot_normal",
+}
 VANISH = 0.1  # an end-to-end ratio below this: the signal vanishes
 EXPLODE = 10.0  # above this: it explodes
 MAX_WEIGHTS = 20_000_000
 MAX_CELLS = 50_000_000  # batch × (sum of layer sizes)
-APPROXIMATE = {"tanh": "tanh is predicted by its linear regime (tanh z ≈ z), which ignores saturation "
-                       "and overestimates once E[z²] is not small"}
-NO_PREDICTION = {"sigmoid": "no prediction for sigmoid: the rule assumes activations centred on 0, "
-                            "and a sigmoid's have mean ½"}
+APPROXIMATE = {
+    "tanh": "tanh is predicted by its linear regime (tanh z ≈ z), which ignores saturation "
+    "and overestimates once E[z²] is not small"
+}
+NO_PREDICTION = {
+    "sigmoid": "no prediction for sigmoid: the rule assumes activations centred on 0, "
+    "and a sigmoid's have mean ½"
+}
 WIDTH = 88  # the printout's longest line
 SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?$")
 
@@ -69,12 +78,16 @@ class Probe:
     @property
     def forward(self) -> float:
         """Measured E[z²] of the last hidden layer over the first's: what depth does to the signal."""
-        return float(self.measured_z2[self.hidden - 1] / self.measured_z2[0]) if self.hidden else 1.0
+        return (
+            float(self.measured_z2[self.hidden - 1] / self.measured_z2[0]) if self.hidden else 1.0
+        )
 
     @property
     def backward(self) -> float:
         """Measured E[δ²] of the first hidden layer over the last's: what depth does to the gradient."""
-        return float(self.measured_d2[0] / self.measured_d2[self.hidden - 1]) if self.hidden else 1.0
+        return (
+            float(self.measured_d2[0] / self.measured_d2[self.hidden - 1]) if self.hidden else 1.0
+        )
 
     @property
     def verdict(self) -> str:
@@ -96,22 +109,30 @@ def parse_architecture(text: str) -> tuple[int, ...]:
     for item in text.split("-"):
         match = SIZE.match(item.strip())
         if not match:
-            raise UserError(f"bad architecture '{text}': '{item}' is not a positive whole number; "
-                            "write the layer sizes joined by '-', e.g. 784-300-10 (N*K repeats N K times)")
+            raise UserError(
+                f"bad architecture '{text}': '{item}' is not a positive whole number; "
+                "write the layer sizes joined by '-', e.g. 784-300-10 (N*K repeats N K times)"
+            )
         sizes += [int(match.group(1))] * int(match.group(2) or 1)
     if len(sizes) < 2:
-        raise UserError(f"bad architecture '{text}': it needs at least two sizes, an input and an output, "
-                        "e.g. 784-300-10")
+        raise UserError(
+            f"bad architecture '{text}': it needs at least two sizes, an input and an output, "
+            "e.g. 784-300-10"
+        )
     return tuple(sizes)
 
 
 def check(activation: str, scheme: str) -> None:
     """A UserError unless the probe can run `activation` and predict `scheme`."""
     if activation not in ACTIVATIONS:
-        raise UserError(f"unknown activation '{activation}'; the probe knows: {', '.join(ACTIVATIONS)}")
+        raise UserError(
+            f"unknown activation '{activation}'; the probe knows: {', '.join(ACTIVATIONS)}"
+        )
     if scheme not in SCHEMES:
         what = "cannot predict scheme" if scheme in schemes.names() else "unknown scheme"
-        raise UserError(f"{what} '{scheme}'; the probe knows the variance-scaling schemes: {', '.join(SCHEMES)}")
+        raise UserError(
+            f"{what} '{scheme}'; the probe knows the variance-scaling schemes: {', '.join(SCHEMES)}"
+        )
 
 
 def weight_variance(scheme: str, n_in: int, n_out: int) -> float:
@@ -135,7 +156,9 @@ def moment_fractions(activation: str) -> tuple[float, float] | None:
     return None
 
 
-def predict(sizes: tuple[int, ...], activation: str, scheme: str) -> tuple[np.ndarray, np.ndarray] | None:
+def predict(
+    sizes: tuple[int, ...], activation: str, scheme: str
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Predicted E[z_l²] (inputs with E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
     fractions = moment_fractions(activation)
     if fractions is None:
@@ -168,17 +191,28 @@ def measure(sizes: tuple[int, ...], activation: str, scheme: str, batch: int, se
     return z2, d2 / d2[-1]
 
 
-def run(architecture: str | tuple[int, ...], activation: str, scheme: str,
-        batch: int = 1000, seed: int = 0) -> Probe:
+def run(
+    architecture: str | tuple[int, ...],
+    activation: str,
+    scheme: str,
+    batch: int = 1000,
+    seed: int = 0,
+) -> Probe:
     """Probe a network: check the input, predict, measure."""
-    sizes = parse_architecture(architecture) if isinstance(architecture, str) else tuple(architecture)
+    sizes = (
+        parse_architecture(architecture) if isinstance(architecture, str) else tuple(architecture)
+    )
     check(activation, scheme)
     if batch < 1 or seed < 0:
-        raise UserError(f"batch must be at least 1 and seed at least 0; got batch {batch}, seed {seed}")
+        raise UserError(
+            f"batch must be at least 1 and seed at least 0; got batch {batch}, seed {seed}"
+        )
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     if weights > MAX_WEIGHTS or batch * sum(sizes) > MAX_CELLS:
-        raise UserError(f"network too large for the probe ({weights:,} weights, batch {batch}); "
-                        f"keep under {MAX_WEIGHTS:,} weights and batch × sum of sizes under {MAX_CELLS:,}")
+        raise UserError(
+            f"network too large for the probe ({weights:,} weights, batch {batch}); "
+            f"keep under {MAX_WEIGHTS:,} weights and batch × sum of sizes under {MAX_CELLS:,}"
+        )
     predicted = predict(sizes, activation, scheme)
     z2, d2 = measure(sizes, activation, scheme, batch, seed)
     pz2, pd2 = predicted if predicted is not None else (None, None)
@@ -237,17 +271,23 @@ def report(probe: Probe) -> str:
     for l in range(L):
         pz = None if probe.predicted_z2 is None else probe.predicted_z2[l]
         pd = None if probe.predicted_d2 is None else probe.predicted_d2[l]
-        lines.append(f"{l + 1:>5} {probe.sizes[l]:>5} {probe.sizes[l + 1]:>5} {_num(pz):>10} "
-                     f"{_num(probe.measured_z2[l]):>10}   {_num(pd):>12} {_num(probe.measured_d2[l]):>12}")
+        lines.append(
+            f"{l + 1:>5} {probe.sizes[l]:>5} {probe.sizes[l + 1]:>5} {_num(pz):>10} "
+            f"{_num(probe.measured_z2[l]):>10}   {_num(pd):>12} {_num(probe.measured_d2[l]):>12}"
+        )
     lines.append("")
     for notes in (APPROXIMATE, NO_PREDICTION):
         if probe.activation in notes:
-            lines += textwrap.wrap(f"note: {notes[probe.activation]}", WIDTH, subsequent_indent="  ")
+            lines += textwrap.wrap(
+                f"note: {notes[probe.activation]}", WIDTH, subsequent_indent="  "
+            )
     span = f"hidden layer 1 to {probe.hidden}" if probe.hidden > 1 else "no hidden layers to cross"
     fix, detail = advice(probe) if probe.verdict != "holds" else ("", "")
-    lines += [f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else ""),
-              f"  measured {_ratios(probe)}, {span}",
-              f"  (below ×{VANISH:g} it vanishes, above ×{EXPLODE:g} it explodes)"]
+    lines += [
+        f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else ""),
+        f"  measured {_ratios(probe)}, {span}",
+        f"  (below ×{VANISH:g} it vanishes, above ×{EXPLODE:g} it explodes)",
+    ]
     if detail:
         lines.append(f"  {detail}")
     return "\n".join(lines)

@@ -24,8 +24,12 @@ from initdoc.build import default_jobs
 def clean_build(code: Path, root: Path, jobs: int, names: list[str]) -> float:
     """`python -m initdoc build [NAMES] --jobs JOBS` of the package in `code` into the empty root `root`; seconds."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "initdoc", "build", *names, "--jobs", str(jobs)], cwd=code,
-                   env=snapshot.env(code, INITDOC_ROOT=str(root)), check=True)
+    subprocess.run(
+        [sys.executable, "-m", "initdoc", "build", *names, "--jobs", str(jobs)],
+        cwd=code,
+        env=snapshot.env(code, INITDOC_ROOT=str(root)),
+        check=True,
+    )
     return time.perf_counter() - start
 
 
@@ -33,8 +37,13 @@ def differing_files(a: Path, b: Path) -> list[str]:
     """The files under `a` and `b` (relative paths) that are missing from one or differ in a byte."""
     names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
     names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
-    return sorted(n for n in names if not ((a / n).is_file() and (b / n).is_file()
-                                           and (a / n).read_bytes() == (b / n).read_bytes()))
+    return sorted(
+        n
+        for n in names
+        if not (
+            (a / n).is_file() and (b / n).is_file() and (a / n).read_bytes() == (b / n).read_bytes()
+        )
+    )
 
 
 def differing_results(a: Path, b: Path) -> list[str]:
@@ -47,8 +56,10 @@ def differing_results(a: Path, b: Path) -> list[str]:
             continue
         with np.load(path) as x, np.load(other) as y:
             same = x.files == y.files and all(
-                x[k].dtype == y[k].dtype and np.array_equal(x[k], y[k], equal_nan=x[k].dtype.kind in "fc")
-                for k in x.files)
+                x[k].dtype == y[k].dtype
+                and np.array_equal(x[k], y[k], equal_nan=x[k].dtype.kind in "fc")
+                for k in x.files
+            )
         if not same:
             different.append(path.name)
     return different + sorted(p.name for p in b.glob("*.npz") if not (a / p.name).is_file())
@@ -58,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     """Two clean builds; print what they wrote and exit 1 if any byte differs."""
     parser = argparse.ArgumentParser(prog="python -m initdoc.reproducible", description=__doc__)
     parser.add_argument("names", nargs="*", help="only these experiments (default: all)")
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes for the second build")
-    parser.add_argument("--keep", action="store_true", help="keep the two project roots for inspection")
+    parser.add_argument(
+        "--jobs", type=int, default=default_jobs(), help="processes for the second build"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the two project roots for inspection"
+    )
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="initdoc-reproducible-"))
     roots = [tmp / "first", tmp / "second"]
@@ -70,21 +85,33 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== clean build into {root} with --jobs {jobs}", flush=True)
             seconds.append(clean_build(code, root, jobs, args.names))
         figures = differing_files(roots[0] / "figures", roots[1] / "figures")
-        results = differing_results(roots[0] / ".cache" / "initdoc", roots[1] / ".cache" / "initdoc")
+        results = differing_results(
+            roots[0] / ".cache" / "initdoc", roots[1] / ".cache" / "initdoc"
+        )
         published = sorted(p.name for p in (roots[0] / "figures").iterdir())
         values = json.loads((roots[0] / "figures" / "results.json").read_text())
-        print(f"\nbuild 1 (--jobs 1): {seconds[0]:.1f} s; build 2 (--jobs {args.jobs}): {seconds[1]:.1f} s")
-        print(f"compared {len(published)} files in figures/ ({len(values)} values in results.json) "
-              f"and {len(list((roots[0] / '.cache' / 'initdoc').glob('*.npz')))} cached results")
+        print(
+            f"\nbuild 1 (--jobs 1): {seconds[0]:.1f} s; build 2 (--jobs {args.jobs}): {seconds[1]:.1f} s"
+        )
+        print(
+            f"compared {len(published)} files in figures/ ({len(values)} values in results.json) "
+            f"and {len(list((roots[0] / '.cache' / 'initdoc').glob('*.npz')))} cached results"
+        )
         for name in figures:
             print(f"  DIFFERS figures/{name}")
         for name in results:
             print(f"  DIFFERS .cache/initdoc/{name}")
-        print("reproducible: every byte is the same" if not figures + results else
-              f"NOT reproducible: {len(figures) + len(results)} files differ")
+        print(
+            "reproducible: every byte is the same"
+            if not figures + results
+            else f"NOT reproducible: {len(figures) + len(results)} files differ"
+        )
         return 1 if figures + results else 0
     except subprocess.CalledProcessError as err:
-        print(f"initdoc: error: a clean build failed (exit {err.returncode}); see its output above", file=sys.stderr)
+        print(
+            f"initdoc: error: a clean build failed (exit {err.returncode}); see its output above",
+            file=sys.stderr,
+        )
         return 1
     finally:
         if args.keep:

@@ -37,9 +37,8 @@ def save(result: Result, path: Path, key: str) -> None:
     """Write `result` to an .npz file atomically, stamped with its cache key."""
     values = {name: _plain(v) for name, v in result.values.items()}
     meta = json.dumps({"key": key, "values": values}, sort_keys=True)
-    with atomic_write(path) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, __meta__=np.array(meta), **result.arrays)
+    with atomic_write(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, __meta__=np.array(meta), **result.arrays)
 
 
 def load(path: Path, key: str) -> Result | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+from collections.abc import Callable
 from numbers import Integral
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt

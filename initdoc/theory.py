@@ -204,16 +204,26 @@ def product_variance(expected=None) -> Step:
     _CHECKED[f"{key}.general"] = general
     zero_mean = general.subs({X: w, Y: a}).subs({Mean(w): 0, Mean(a): 0})
     lines = [
-        _row(Var(X * Y), Mean(X**2 * Y**2) - Mean(X * Y) ** 2, _moment_form(X, Y),
-             note="independence factorizes expectations"),
+        _row(
+            Var(X * Y),
+            Mean(X**2 * Y**2) - Mean(X * Y) ** 2,
+            _moment_form(X, Y),
+            note="independence factorizes expectations",
+        ),
         _row(Mean(X**2), Var(X) + Mean(X) ** 2, note="definition of variance, for X and for Y"),
         _row(Var(X * Y), general, note="substituted and expanded"),
         _row(Var(w * a), zero_mean, note="weight and input with mean zero"),
     ]
     expected = Var(w) * Var(a) if expected is None else expected
-    return _finish(key, "Variance of a product of independent factors",
-                   ("independent_factors", "iid_weights", "zero_mean_inputs"),
-                   lines, Var(w * a), zero_mean, expected)
+    return _finish(
+        key,
+        "Variance of a product of independent factors",
+        ("independent_factors", "iid_weights", "zero_mean_inputs"),
+        lines,
+        Var(w * a),
+        zero_mean,
+        expected,
+    )
 
 
 def sum_variance(expected=None) -> Step:
@@ -233,10 +243,21 @@ def sum_variance(expected=None) -> Step:
         _row(None, obtained, note="product variance with zero means"),
     ]
     expected = N_IN * Var(ws) * Var(as_) if expected is None else expected
-    return _finish("sum_variance", "Variance of a sum of independent products",
-                   ("iid_weights", "iid_inputs", "zero_mean_inputs",
-                    "weights_independent_of_inputs", "zero_biases"),
-                   lines, Var(z), obtained, expected)
+    return _finish(
+        "sum_variance",
+        "Variance of a sum of independent products",
+        (
+            "iid_weights",
+            "iid_inputs",
+            "zero_mean_inputs",
+            "weights_independent_of_inputs",
+            "zero_biases",
+        ),
+        lines,
+        Var(z),
+        obtained,
+        expected,
+    )
 
 
 def xavier_forward(expected=None) -> Step:
@@ -256,10 +277,22 @@ def xavier_forward(expected=None) -> Step:
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
     expected = FORWARD_VARIANCE if expected is None else expected
-    return _finish("xavier_forward", "Forward pass: keep the activation variance (tanh near 0)",
-                   ("iid_weights", "iid_inputs", "zero_mean_inputs",
-                    "weights_independent_of_inputs", "zero_biases", "tanh_linear_regime"),
-                   lines, Var(_W), obtained, expected)
+    return _finish(
+        "xavier_forward",
+        "Forward pass: keep the activation variance (tanh near 0)",
+        (
+            "iid_weights",
+            "iid_inputs",
+            "zero_mean_inputs",
+            "weights_independent_of_inputs",
+            "zero_biases",
+            "tanh_linear_regime",
+        ),
+        lines,
+        Var(_W),
+        obtained,
+        expected,
+    )
 
 
 def xavier_backward(expected=None) -> Step:
@@ -271,18 +304,30 @@ def xavier_backward(expected=None) -> Step:
     goal = sp.Eq(var_g, Var(g[_l]))
     (obtained,) = sp.solve(goal, Var(_W))
     lines = [
-        _row(sp.Subs(sp.Derivative(sp.tanh(pre), pre), pre, 0), slope,
-             note="so the gradient passes tanh unchanged near 0"),
-        _row(g[_l - 1], sp.Sum(W[_k] * g[_l, _k], (_k, 1, N_OUT)),
-             note="g is the gradient of the loss with respect to a layer's activations"),
+        _row(
+            sp.Subs(sp.Derivative(sp.tanh(pre), pre), pre, 0),
+            slope,
+            note="so the gradient passes tanh unchanged near 0",
+        ),
+        _row(
+            g[_l - 1],
+            sp.Sum(W[_k] * g[_l, _k], (_k, 1, N_OUT)),
+            note="g is the gradient of the loss with respect to a layer's activations",
+        ),
         _row(Var(g[_l - 1]), var_g, note="variance of the sum over the units fed"),
         _row(var_g, Var(g[_l]), note="goal: the gradient variance is kept"),
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
     expected = BACKWARD_VARIANCE if expected is None else expected
-    return _finish("xavier_backward", "Backward pass: keep the gradient variance",
-                   ("iid_weights", "iid_gradients", "zero_biases", "tanh_linear_regime"),
-                   lines, Var(_W), obtained, expected)
+    return _finish(
+        "xavier_backward",
+        "Backward pass: keep the gradient variance",
+        ("iid_weights", "iid_gradients", "zero_biases", "tanh_linear_regime"),
+        lines,
+        Var(_W),
+        obtained,
+        expected,
+    )
 
 
 def _harmonic_mean(u, v):
@@ -311,18 +356,31 @@ def glorot_compromise(expected=None) -> Step:
     relation = "=" if is_harmonic_mean_of_fans() else r"\neq"
     lines = [
         _row(HM(u, v), _harmonic_mean(u, v), note="harmonic mean"),
-        _row(HM(FORWARD_VARIANCE, BACKWARD_VARIANCE), obtained,
-             note="of the forward and backward variances"),
-        _row(1 / AM(N_IN, N_OUT), reciprocal_mean,
-             note="reciprocal of the arithmetic mean of the fans"),
-        _row(HM(N_IN, N_OUT), fans_mean) + rf" {relation} {_latex(obtained)}"
+        _row(
+            HM(FORWARD_VARIANCE, BACKWARD_VARIANCE),
+            obtained,
+            note="of the forward and backward variances",
+        ),
+        _row(
+            1 / AM(N_IN, N_OUT),
+            reciprocal_mean,
+            note="reciprocal of the arithmetic mean of the fans",
+        ),
+        _row(HM(N_IN, N_OUT), fans_mean)
+        + rf" {relation} {_latex(obtained)}"
         + r" \quad \text{(the harmonic mean of the fans themselves)}",
         _row(Var(_W), obtained, note="Glorot's compromise"),
     ]
     expected = GLOROT_VARIANCE if expected is None else expected
-    return _finish(key, "Glorot's compromise: harmonic mean of the two variances",
-                   ("iid_weights", "iid_inputs", "iid_gradients", "tanh_linear_regime"),
-                   lines, Var(_W), obtained, expected)
+    return _finish(
+        key,
+        "Glorot's compromise: harmonic mean of the two variances",
+        ("iid_weights", "iid_inputs", "iid_gradients", "tanh_linear_regime"),
+        lines,
+        Var(_W),
+        obtained,
+        expected,
+    )
 
 
 def depth_product(expected=None) -> Step:
@@ -338,11 +396,15 @@ def depth_product(expected=None) -> Step:
     equal_gain = sp.Product(k, (_l, 1, L)).doit()
     v = sp.Function("v")
     obtained = sp.rsolve(v(L) - k * v(L - 1), v(L), {v(0): Var(x)})
-    limits = [(1 / (1 + eps), 0, "gain below 1: vanishes"), (1, Var(x), "gain 1: holds"),
-              (1 + eps, sp.oo, "gain above 1: explodes")]
+    limits = [
+        (1 / (1 + eps), 0, "gain below 1: vanishes"),
+        (1, Var(x), "gain 1: holds"),
+        (1 + eps, sp.oo, "gain above 1: explodes"),
+    ]
     lines = [
-        _row(gain[_l], n[_l - 1] * Var(W[_l]),
-             note="gain of layer l, from the variance of the sum"),
+        _row(
+            gain[_l], n[_l - 1] * Var(W[_l]), note="gain of layer l, from the variance of the sum"
+        ),
         _row(Var(a[_l]), gain[_l] * Var(a[_l - 1])),
         _row(Var(a[3]), three_layers, note="unrolled for three layers"),
         _row(Var(a[L]), sp.Product(gain[_l], (_l, 1, L)) * Var(x), note="the same for any depth L"),
@@ -354,10 +416,21 @@ def depth_product(expected=None) -> Step:
         check(key, limit.doit(), limit_value)
         lines.append(_row(limit, limit_value, note=note))
     expected = k**L * Var(x) if expected is None else expected
-    return _finish(key, "Depth multiplies the per-layer gains",
-                   ("iid_weights", "zero_mean_inputs", "zero_biases", "tanh_linear_regime",
-                    "equal_layer_gain"),
-                   lines, Var(a[L]), obtained, expected)
+    return _finish(
+        key,
+        "Depth multiplies the per-layer gains",
+        (
+            "iid_weights",
+            "zero_mean_inputs",
+            "zero_biases",
+            "tanh_linear_regime",
+            "equal_layer_gain",
+        ),
+        lines,
+        Var(a[L]),
+        obtained,
+        expected,
+    )
 
 
 def _half_second_moment(z, p):
@@ -384,13 +457,19 @@ def he_relu_second_moment(expected=None) -> Step:
     check(key, normal_value, sigma**2 / 2)
     previous = a[_l - 1]
     weight_only_mean = _product_variance(w, previous).subs(Mean(w), 0)
-    weighted = sp.expand(weight_only_mean.subs(Var(previous), Mean(previous**2) - Mean(previous) ** 2))
+    weighted = sp.expand(
+        weight_only_mean.subs(Var(previous), Mean(previous**2) - Mean(previous) ** 2)
+    )
     var_z = _variance_of_sum(N_IN, weighted.subs(w, _W))[-1]
     recursion = var_z.subs(Mean(a[_l - 1] ** 2), relu_moment.subs(z, zl[_l - 1]))
     (obtained,) = sp.solve(sp.Eq(recursion, Var(zl[_l - 1])), Var(_W))
     lines = [
-        _row(Var(w * a[_l - 1]), _moment_form(w, a[_l - 1]), weighted,
-             note="ReLU outputs do not have mean zero, the weights do"),
+        _row(
+            Var(w * a[_l - 1]),
+            _moment_form(w, a[_l - 1]),
+            weighted,
+            note="ReLU outputs do not have mean zero, the weights do",
+        ),
         _row(negative, mirrored, note="substitute z for -z and use p(-z) = p(z)"),
         _row(Mean(sp.Max(0, z) ** 2), positive, half, relu_moment, note="both halves are equal"),
         _row(normal_integral, normal_value, note="the normal case, integrated"),
@@ -399,10 +478,22 @@ def he_relu_second_moment(expected=None) -> Step:
         _row(Var(_W), obtained, note="sympy.solve"),
     ]
     expected = HE_VARIANCE if expected is None else expected
-    return _finish(key, "He: ReLU keeps half of the second moment",
-                   ("iid_weights", "iid_inputs", "weights_independent_of_inputs", "zero_biases",
-                    "symmetric_preactivations", "normal_preactivations"),
-                   lines, Var(_W), obtained, expected)
+    return _finish(
+        key,
+        "He: ReLU keeps half of the second moment",
+        (
+            "iid_weights",
+            "iid_inputs",
+            "weights_independent_of_inputs",
+            "zero_biases",
+            "symmetric_preactivations",
+            "normal_preactivations",
+        ),
+        lines,
+        Var(_W),
+        obtained,
+        expected,
+    )
 
 
 def he_leaky_relu(expected=None) -> Step:
@@ -413,8 +504,9 @@ def he_leaky_relu(expected=None) -> Step:
     negative, _, positive, half = _half_second_moment(z, sp.Function("p"))
     halves = ALPHA**2 * negative + positive
     moment = sp.factor(halves.subs({negative: half, positive: half}).subs(Mean(z**2), Var(z)))
-    normal_halves = (sp.Integral((ALPHA * z) ** 2 * _gaussian(z, sigma), (z, -sp.oo, 0))
-                     + sp.Integral(z**2 * _gaussian(z, sigma), (z, 0, sp.oo)))
+    normal_halves = sp.Integral(
+        (ALPHA * z) ** 2 * _gaussian(z, sigma), (z, -sp.oo, 0)
+    ) + sp.Integral(z**2 * _gaussian(z, sigma), (z, 0, sp.oo))
     normal_value = sp.factor(normal_halves.doit(conds="none"))
     check(key, normal_value, moment.subs(Var(z), sigma**2))
     _CHECKED[f"{key}.moment"] = sp.simplify(moment / Var(z))
@@ -425,8 +517,12 @@ def he_leaky_relu(expected=None) -> Step:
     check(key, relu, HE_VARIANCE)
     check(key, linear, FORWARD_VARIANCE)
     lines = [
-        _row(Mean(sp.Max(z, ALPHA * z) ** 2), halves, moment,
-             note="slope alpha from 0 to 1 for negative z; each half holds half of Var(z)"),
+        _row(
+            Mean(sp.Max(z, ALPHA * z) ** 2),
+            halves,
+            moment,
+            note="slope alpha from 0 to 1 for negative z; each half holds half of Var(z)",
+        ),
         _row(normal_halves, normal_value, note="the normal case, integrated"),
         _row(Var(zl[_l]), var_z, recursion, note="variance of the sum with a = leaky relu(z)"),
         _row(Var(_W), obtained, note="sympy.solve of the fixed point"),
@@ -434,10 +530,22 @@ def he_leaky_relu(expected=None) -> Step:
         _row(Var(_W).subs(ALPHA, 1), linear, note="alpha = 1: identity, forward rule"),
     ]
     expected = LEAKY_HE_VARIANCE if expected is None else expected
-    return _finish(key, "He for leaky ReLU with negative slope alpha",
-                   ("iid_weights", "iid_inputs", "weights_independent_of_inputs", "zero_biases",
-                    "symmetric_preactivations", "normal_preactivations"),
-                   lines, Var(_W), obtained, expected)
+    return _finish(
+        key,
+        "He for leaky ReLU with negative slope alpha",
+        (
+            "iid_weights",
+            "iid_inputs",
+            "weights_independent_of_inputs",
+            "zero_biases",
+            "symmetric_preactivations",
+            "normal_preactivations",
+        ),
+        lines,
+        Var(_W),
+        obtained,
+        expected,
+    )
 
 
 def uniform_bound(expected=None) -> Step:
@@ -452,15 +560,24 @@ def uniform_bound(expected=None) -> Step:
         _row(Var(x), variance, variance.doit()),
         _row(r, obtained, note="sympy.solve for the target Var(W)"),
     ]
-    schemes = [(GLOROT_VARIANCE, sp.sqrt(6 / (N_IN + N_OUT)), "Glorot uniform"),
-               (HE_VARIANCE, sp.sqrt(6 / N_IN), "He uniform"),
-               (FORWARD_VARIANCE, sp.sqrt(3 / N_IN), "LeCun uniform")]
+    schemes = [
+        (GLOROT_VARIANCE, sp.sqrt(6 / (N_IN + N_OUT)), "Glorot uniform"),
+        (HE_VARIANCE, sp.sqrt(6 / N_IN), "He uniform"),
+        (FORWARD_VARIANCE, sp.sqrt(3 / N_IN), "LeCun uniform"),
+    ]
     for target, bound, name in schemes:
         check(key, obtained.subs(Var(_W), target), bound)
         lines.append(_row(r, obtained.subs(Var(_W), target), note=name))
     expected = sp.sqrt(3 * Var(_W)) if expected is None else expected
-    return _finish(key, "Uniform initialization: the bound for a target variance",
-                   ("uniform_weights", "iid_weights"), lines, r, obtained, expected)
+    return _finish(
+        key,
+        "Uniform initialization: the bound for a target variance",
+        ("uniform_weights", "iid_weights"),
+        lines,
+        r,
+        obtained,
+        expected,
+    )
 
 
 def _quadrature_truncated_std(bound: int) -> mpmath.mpf:
@@ -489,14 +606,25 @@ def truncated_normal_constant(expected=None) -> Step:
         _row(second, second_value),
         _row(c**2, second / mass, c_squared, note="second moment of the truncated law"),
         _row(c, obtained) + rf" \approx {_latex(sp.N(obtained, 12))}",
-        _row(c_quad, sp.Float(quadrature, 12), rel=r"\approx",
-             note="independent numerical quadrature"),
+        _row(
+            c_quad,
+            sp.Float(quadrature, 12),
+            rel=r"\approx",
+            note="independent numerical quadrature",
+        ),
     ]
     # Textbook form c^2 = 1 - 2 b phi(b) / (Phi(b) - Phi(-b)), where Phi(b) - Phi(-b) = erf(b / sqrt 2).
     kept = sp.erf(bound / sp.sqrt(2))
     expected = sp.sqrt(1 - 2 * bound * phi.subs(x, bound) / kept) if expected is None else expected
-    return _finish(key, "The standard deviation of a normal truncated at two standard deviations",
-                   ("truncation_at_two",), lines, c, obtained, expected)
+    return _finish(
+        key,
+        "The standard deviation of a normal truncated at two standard deviations",
+        ("truncation_at_two",),
+        lines,
+        c,
+        obtained,
+        expected,
+    )
 
 
 DERIVATIONS = (

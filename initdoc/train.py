@@ -7,8 +7,8 @@ then `params, state = opt.update(params, grads, state)` returns new arrays and n
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import numpy as np
 

@@ -24,7 +24,11 @@ def _run(args: list[str], what: str) -> None:
     """Run a build step in the project root; fail the test with the tail of its output if it fails."""
     proc = subprocess.run(args, cwd=ROOT, env=MKDOCS_ENV, capture_output=True, text=True)
     if proc.returncode != 0:
-        lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip() and "INFO" not in line]
+        lines = [
+            line
+            for line in (proc.stdout + proc.stderr).splitlines()
+            if line.strip() and "INFO" not in line
+        ]
         tail = "\n".join(lines[-25:])
         raise RuntimeError(f"{what} failed (exit {proc.returncode}):\n{tail}")
 
@@ -35,7 +39,10 @@ def site() -> Path:
         out = Path(tempfile.mkdtemp(prefix="initdoc-site-")) / "site"
         try:
             _run([sys.executable, "-m", "initdoc", "build"], "python -m initdoc build")
-            _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], "mkdocs build --strict")
+            _run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                "mkdocs build --strict",
+            )
             _built["site"] = out
         except RuntimeError as err:
             _built["site"] = str(err)
@@ -46,7 +53,10 @@ def site() -> Path:
 
 def pages(site_dir: Path) -> list[str]:
     """Every page of a built site as a URL path ('' for the home page), found from its HTML files."""
-    return [html.relative_to(site_dir).as_posix().removesuffix("index.html") for html in page_weight.pages(site_dir)]
+    return [
+        html.relative_to(site_dir).as_posix().removesuffix("index.html")
+        for html in page_weight.pages(site_dir)
+    ]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

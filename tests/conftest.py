@@ -5,9 +5,9 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import pytest  # noqa: E402
+import pytest
 
-from initdoc import cache, registry  # noqa: E402
+from initdoc import cache, registry
 
 
 @pytest.fixture(scope="session")

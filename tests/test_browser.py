@@ -10,22 +10,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
-
 import built_site
+import pytest
 
 CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.exists():
-    pytest.skip(f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian), "
-                "as `.ci/run` does when it runs as root", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: run `make venv`")
+    pytest.skip(
+        f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian), "
+        "as `.ci/run` does when it runs as root",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is missing: run `make venv`"
+)
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = built_site.ROOT / "test-output" / "screenshots"
 # TeX that MathJax should have replaced: display or inline delimiters, or a command such as \frac.
-RAW_MATH = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|begin|end|sqrt|sum|mathrm|text|left|right)\b"
-                      r"|\$[^$\n]*[\\^_{}][^$\n]*\$")
+RAW_MATH = re.compile(
+    r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|begin|end|sqrt|sum|mathrm|text|left|right)\b"
+    r"|\$[^$\n]*[\\^_{}][^$\n]*\$"
+)
 
 VISIBLE_TEXT = """() => {
   const skip = 'code, pre, script, style, noscript, textarea, mjx-container, .md-search-result, .highlight, '
@@ -76,8 +89,15 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     math_timeout: bool = False
     raw_math: list[str] = field(default_factory=list)
-    facts: dict = field(default_factory=lambda: {"images": [], "figuresWithoutAlt": [], "arithmatex": 0,
-                                                 "typeset": 0, "texErrors": []})
+    facts: dict = field(
+        default_factory=lambda: {
+            "images": [],
+            "figuresWithoutAlt": [],
+            "arithmatex": 0,
+            "typeset": 0,
+            "texErrors": [],
+        }
+    )
     screenshot: Path | None = None
     unchecked: str = ""  # why the page could not be loaded and inspected
 
@@ -131,10 +151,18 @@ def context(browser, served):
 
     ctx.route("**/*", route)
     ctx.on("request", lambda req: state["visit"] and state["visit"].requests.append(req.url))
-    ctx.on("requestfailed", lambda req: state["visit"] and state["visit"].failed.append(
-        f"{req.url} ({req.failure})"))
-    ctx.on("response", lambda res: state["visit"] and res.status >= 400 and state["visit"].failed.append(
-        f"{res.url} (HTTP {res.status})"))
+    ctx.on(
+        "requestfailed",
+        lambda req: state["visit"] and state["visit"].failed.append(f"{req.url} ({req.failure})"),
+    )
+    ctx.on(
+        "response",
+        lambda res: (
+            state["visit"]
+            and res.status >= 400
+            and state["visit"].failed.append(f"{res.url} (HTTP {res.status})")
+        ),
+    )
     yield ctx, state
     ctx.close()
 
@@ -154,7 +182,7 @@ def visits(site, served, context) -> dict[str, Visit]:
         page.on("pageerror", lambda e, v=visit: v.console_errors.append(f"uncaught: {e}"))
         try:
             inspect(page, served + path, visit)
-        except Exception as err:  # noqa: BLE001 - a page that cannot be checked is a failure of its own
+        except Exception as err:
             visit.unchecked = f"{type(err).__name__}: {str(err).splitlines()[0]}"
         page.close()
         state["visit"] = None
@@ -173,8 +201,12 @@ def inspect(page, url: str, visit: Visit) -> None:
     page.wait_for_load_state("networkidle")
     visit.facts = page.evaluate(INSPECT)
     text = page.evaluate(VISIBLE_TEXT)
-    visit.raw_math = list(dict.fromkeys(text[max(0, m.start() - 30): m.end() + 30].replace("\n", " ").strip()
-                                        for m in RAW_MATH.finditer(text)))
+    visit.raw_math = list(
+        dict.fromkeys(
+            text[max(0, m.start() - 30) : m.end() + 30].replace("\n", " ").strip()
+            for m in RAW_MATH.finditer(text)
+        )
+    )
     visit.screenshot = SCREENSHOTS / shot_name(visit.path)
     page.screenshot(path=str(visit.screenshot), full_page=True)
 
@@ -192,7 +224,9 @@ def test_every_page_loads_and_can_be_inspected(visits):
 
 def test_no_request_leaves_the_local_server(visits):
     problems = {p: v.foreign for p, v in visits.items()}
-    assert not any(problems.values()), "requests to other hosts (the site must work offline):\n" + report(problems)
+    assert not any(problems.values()), (
+        "requests to other hosts (the site must work offline):\n" + report(problems)
+    )
     assert all(v.requests for v in visits.values())  # the recorder saw the page loads themselves
 
 
@@ -207,7 +241,9 @@ def test_no_console_error(visits):
 
 
 def test_every_image_loads_and_has_alt_text(visits):
-    broken = {p: [i["src"] for i in v.facts["images"] if not i["loaded"]] for p, v in visits.items()}
+    broken = {
+        p: [i["src"] for i in v.facts["images"] if not i["loaded"]] for p, v in visits.items()
+    }
     no_alt = {p: [i["src"] for i in v.facts["images"] if not i["alt"]] for p, v in visits.items()}
     bare = {p: v.facts["figuresWithoutAlt"] for p, v in visits.items()}
     assert not any(broken.values()), "images that did not load (naturalWidth 0):\n" + report(broken)
@@ -216,8 +252,11 @@ def test_every_image_loads_and_has_alt_text(visits):
 
 
 def test_formulas_are_rendered(visits):
-    untypeset = {p: [f"{v.facts['typeset']} of {v.facts['arithmatex']} formulas typeset"]
-                 for p, v in visits.items() if v.math_timeout or v.facts["typeset"] < v.facts["arithmatex"]}
+    untypeset = {
+        p: [f"{v.facts['typeset']} of {v.facts['arithmatex']} formulas typeset"]
+        for p, v in visits.items()
+        if v.math_timeout or v.facts["typeset"] < v.facts["arithmatex"]
+    }
     raw = {p: v.raw_math for p, v in visits.items()}
     errors = {p: v.facts["texErrors"] for p, v in visits.items()}
     assert not untypeset, "MathJax did not typeset every formula:\n" + report(untypeset)
@@ -227,7 +266,9 @@ def test_formulas_are_rendered(visits):
 
 def test_a_screenshot_of_every_page(visits):
     for path, visit in visits.items():
-        assert visit.screenshot and visit.screenshot.stat().st_size > 10_000, f"/{path}: no screenshot worth a look"
+        assert visit.screenshot and visit.screenshot.stat().st_size > 10_000, (
+            f"/{path}: no screenshot worth a look"
+        )
 
 
 def a_word_on_the_site(site) -> str:
@@ -244,8 +285,10 @@ def search(context, served, query: str):
     page.goto(served, wait_until="load")
     page.click("input.md-search__input")
     page.keyboard.type(query)
-    page.wait_for_function("() => /matching/i.test(document.querySelector('.md-search-result__meta').textContent)",
-                           timeout=15_000)
+    page.wait_for_function(
+        "() => /matching/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=15_000,
+    )
     return page
 
 
@@ -253,8 +296,12 @@ def test_search_finds_a_word_on_the_site(site, context, served):
     word = a_word_on_the_site(site)
     page = search(context, served, word)
     try:
-        hits = page.eval_on_selector_all(".md-search-result__item", "els => els.map(e => e.textContent)")
-        links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+        hits = page.eval_on_selector_all(
+            ".md-search-result__item", "els => els.map(e => e.textContent)"
+        )
+        links = page.eval_on_selector_all(
+            ".md-search-result__item a", "els => els.map(e => e.href)"
+        )
     finally:
         page.close()
     assert any(word[:5] in hit.lower() for hit in hits), f"no search result shows {word!r}: {hits}"
@@ -281,7 +328,9 @@ SNAPSHOT = """(root) => {
 }"""
 
 
-@pytest.mark.parametrize("path, root", [("playground/", ".initdoc-playground"), ("mnist/", "#mnist-explorer")])
+@pytest.mark.parametrize(
+    "path, root", [("playground/", ".initdoc-playground"), ("mnist/", "#mnist-explorer")]
+)
 def test_widget_switches_and_plays(context, served, path, root):
     """Each explorer loads its data, redraws when a choice changes, and advances when played."""
     ctx, _ = context  # its route refuses any host but the local server
@@ -300,13 +349,16 @@ def test_widget_switches_and_plays(context, served, path, root):
         select.select_option(next(v for v in values if v != current))
         page.wait_for_timeout(600)
         after = page.evaluate(SNAPSHOT, root)
-        assert after["drawn"] != before["drawn"] or after["text"] != before["text"], \
+        assert after["drawn"] != before["drawn"] or after["text"] != before["text"], (
             f"{path}: choosing another {select.get_attribute('aria-label') or 'option'} changed nothing"
+        )
         before = after
     page.locator(f"{root} button", has_text=re.compile("play", re.I)).first.click()
     page.wait_for_timeout(1500)
     played = page.evaluate(SNAPSHOT, root)
-    assert played["frame"] is not None and played["frame"] > before["frame"], f"{path}: play did not advance"
+    assert played["frame"] is not None and played["frame"] > before["frame"], (
+        f"{path}: play did not advance"
+    )
     assert played["drawn"] != before["drawn"]
     local = urlsplit(served).netloc
     assert all(urlsplit(u).netloc == local for u in requests if u.startswith("http")), requests

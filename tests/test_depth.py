@@ -34,7 +34,9 @@ def test_forward_and_backward_follow_s_to_the_power_of_depth(linear, s):
 def test_weight_gradients_are_the_same_in_every_layer(linear, s):
     key = f"s{s:g}"
     assert linear.values[f"{key}.dW_spread"] == pytest.approx(1.0, abs=1e-9)
-    assert linear.values[f"{key}.dW"] == pytest.approx(linear.values[f"{key}.dW_predicted"], rel=1e-9)
+    assert linear.values[f"{key}.dW"] == pytest.approx(
+        linear.values[f"{key}.dW_predicted"], rel=1e-9
+    )
 
 
 def test_weight_gradients_explode_and_vanish_together(linear):
@@ -62,7 +64,9 @@ def test_vanishing_start_plateaus_twice_then_reaches_the_minimum(linear):
 
 def test_curvature_limits_order_the_starts(sweep):
     v = sweep.values
-    assert v["s1.5.lr_limit_at_start"] < 1e-3 < v["s1.lr_limit_at_start"] < v["s0.5.lr_limit_at_start"]
+    assert (
+        v["s1.5.lr_limit_at_start"] < 1e-3 < v["s1.lr_limit_at_start"] < v["s0.5.lr_limit_at_start"]
+    )
     assert 0.03 < v["lr_limit_at_minimum"] < 0.1
 
 
@@ -76,7 +80,9 @@ def test_exploding_start_diverges_from_0_01_up_and_never_oscillates(sweep):
 
 def test_one_big_step_turns_exploding_into_vanishing(sweep, linear):
     v = sweep.values
-    assert v["s1.5.lr0.001.cost_after_one_step"] == pytest.approx(linear.values["s0.5.initial_cost"], rel=0.01)
+    assert v["s1.5.lr0.001.cost_after_one_step"] == pytest.approx(
+        linear.values["s0.5.initial_cost"], rel=0.01
+    )
     assert v["s1.5.lr0.001.final_excess"] > 1.0
 
 
@@ -104,7 +110,9 @@ def test_oscillation_comes_from_the_learning_rate_not_the_start(sweep):
         assert sweep.values[f"s{s}.lr0.1.final_excess"] > 0.01
     tail_a, tail_b = sweep["s0.5.lr0.1.costs"][-8:], sweep["s1.lr0.1.costs"][-8:]
     np.testing.assert_allclose(tail_a[4:], tail_a[:4], rtol=1e-3)  # a cycle of four costs
-    np.testing.assert_allclose(np.sort(tail_a[:4]), np.sort(tail_b[:4]), rtol=1e-3)  # the same cycle
+    np.testing.assert_allclose(
+        np.sort(tail_a[:4]), np.sort(tail_b[:4]), rtol=1e-3
+    )  # the same cycle
     assert sweep.values["s1.lr0.1.rises"] > sweep.values["steps"] // 3
 
 
@@ -127,7 +135,10 @@ def test_random_products_follow_s_to_the_l_on_average(rand, case, s):
 def test_random_spread_grows_like_root_depth_as_predicted(rand, case):
     draws = rand.values["draws"]
     for l in (rand.values["shown_at"], rand.values["depth"]):
-        measured, predicted = rand.values[f"{case}.l{l}.log_std"], rand.values[f"{case}.l{l}.log_std_predicted"]
+        measured, predicted = (
+            rand.values[f"{case}.l{l}.log_std"],
+            rand.values[f"{case}.l{l}.log_std_predicted"],
+        )
         assert abs(measured - predicted) < 6 * predicted / np.sqrt(2 * draws)
         backward = rand.values[f"{case}.l{l}.log_std_backward"]
         assert abs(backward - predicted) < 6 * predicted / np.sqrt(2 * draws)

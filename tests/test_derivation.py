@@ -14,9 +14,23 @@ from initdoc.registry import get_experiment
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "derivation.md").read_text()
 KEYS = [derive.__name__ for derive in theory.DERIVATIONS]
-MC_ROWS = ["product_general", "product_zero_mean", "forward_lecun", "forward_glorot", "backward_fan_out",
-           "backward_glorot", "depth_vanish", "depth_hold", "depth_explode", "relu_normal", "relu_uniform",
-           "he_layer", "leaky_normal", "uniform_variance", "truncated_std"]
+MC_ROWS = [
+    "product_general",
+    "product_zero_mean",
+    "forward_lecun",
+    "forward_glorot",
+    "backward_fan_out",
+    "backward_glorot",
+    "depth_vanish",
+    "depth_hold",
+    "depth_explode",
+    "relu_normal",
+    "relu_uniform",
+    "he_layer",
+    "leaky_normal",
+    "uniform_variance",
+    "truncated_std",
+]
 SCHEME_ROWS = list(exp.SCHEMES)
 
 
@@ -49,7 +63,10 @@ def test_every_step_is_placed_on_the_page_in_order():
     anchors = re.findall(r"^## \d+\. \{\{ derivation\.(\w+)\.title \}\} \{#(\w+)\}$", PAGE, re.M)
     assert [a for a, _ in anchors] == KEYS and [b for _, b in anchors] == KEYS
     for key in KEYS:
-        assert f"{{{{ derivation.{key}.result }}}}" in PAGE and f"{{{{ derivation.{key}.uses }}}}" in PAGE
+        assert (
+            f"{{{{ derivation.{key}.result }}}}" in PAGE
+            and f"{{{{ derivation.{key}.uses }}}}" in PAGE
+        )
 
 
 def test_rendered_values_are_the_checked_latex(res, steps):
@@ -133,8 +150,10 @@ def test_each_row_is_on_the_page(res):
 def test_symbolic_values_are_the_theorys(res):
     v, n_in, n_out = res.values, res.values["n_in"], res.values["n_out"]
     assert v["mc.product_general.symbolic"] == pytest.approx(
-        v["product.mean_w"] ** 2 * v["product.std_a"] ** 2 + v["product.std_w"] ** 2 * v["product.mean_a"] ** 2
-        + v["product.std_w"] ** 2 * v["product.std_a"] ** 2)
+        v["product.mean_w"] ** 2 * v["product.std_a"] ** 2
+        + v["product.std_w"] ** 2 * v["product.mean_a"] ** 2
+        + v["product.std_w"] ** 2 * v["product.std_a"] ** 2
+    )
     assert v["mc.forward_glorot.symbolic"] == pytest.approx(2 * n_in / (n_in + n_out))
     assert v["mc.backward_glorot.symbolic"] == pytest.approx(2 * n_out / (n_in + n_out))
     assert v["mc.depth_explode.symbolic"] == pytest.approx(v["gain_explode"] ** v["depth"])
@@ -159,7 +178,9 @@ def test_glorot_keeps_neither_variance_but_averages_one(res):
 def test_tanh_linear_regime_is_an_approximation(res):
     small, unit = rows(res, "tanh")["small"], rows(res, "tanh")["unit"]
     assert small["z"] < -6  # measurably short of 1 ...
-    assert abs(small["shortfall"] - small["series_shortfall"]) <= 6 * small["se"]  # ... by what the series says
+    assert (
+        abs(small["shortfall"] - small["series_shortfall"]) <= 6 * small["se"]
+    )  # ... by what the series says
     assert small["series_shortfall"] == pytest.approx(2 * small["input_var"])
     assert unit["estimate"] + 6 * unit["se"] < 0.5  # far from 0, tanh hands on less than half
 
@@ -168,8 +189,12 @@ def test_the_source_articles_claims(res):
     v = res.values
     assert v["harmonic_mean_of_fans"] is False
     assert v["hm_fans"] > 100 * v["glorot_variance"]
-    assert v["he_variance"] != pytest.approx(v["twice_glorot"])  # He is not twice Glorot when n_in != n_out
-    assert v["he_variance"] == pytest.approx(2 * theory.lecun_variance(v["n_in"]))  # but twice 1/n_in
+    assert v["he_variance"] != pytest.approx(
+        v["twice_glorot"]
+    )  # He is not twice Glorot when n_in != n_out
+    assert v["he_variance"] == pytest.approx(
+        2 * theory.lecun_variance(v["n_in"])
+    )  # but twice 1/n_in
 
 
 # The schemes draw what the theory derives.
@@ -178,8 +203,12 @@ def test_the_source_articles_claims(res):
 def test_scheme_rows_agree_with_the_theory_and_respect_their_bounds(res):
     table, n_in, n_out = rows(res, "scheme"), res.values["n_in"], res.values["n_out"]
     assert sorted(table) == sorted(SCHEME_ROWS)
-    derived = {"lecun": theory.lecun_variance(n_in), "glorot": theory.xavier_variance(n_in, n_out),
-               "he": theory.he_variance(n_in), "fan_out": theory.backward_variance(n_out)}
+    derived = {
+        "lecun": theory.lecun_variance(n_in),
+        "glorot": theory.xavier_variance(n_in, n_out),
+        "he": theory.he_variance(n_in),
+        "fan_out": theory.backward_variance(n_out),
+    }
     for name, row in table.items():
         family = "fan_out" if name.startswith("fan_out") else name.split("_")[0]
         assert row["symbolic"] == pytest.approx(derived[family], rel=1e-12), name
@@ -198,8 +227,10 @@ SCHEMES_AND_THEORY = {
     "xavier_uniform": (dict(), theory.xavier_variance),
     "lecun_normal": (dict(), lambda n_in, n_out: theory.lecun_variance(n_in)),
     "lecun_uniform": (dict(), lambda n_in, n_out: theory.lecun_variance(n_in)),
-    "variance_scaling": (dict(scale=2.0, mode="fan_in", distribution="truncated_normal"),
-                         lambda n_in, n_out: theory.he_variance(n_in)),
+    "variance_scaling": (
+        dict(scale=2.0, mode="fan_in", distribution="truncated_normal"),
+        lambda n_in, n_out: theory.he_variance(n_in),
+    ),
 }
 
 

@@ -20,7 +20,9 @@ def snippets():
             for line in body.splitlines() if lang == "bash" else []:
                 if line.startswith("python -m initdoc"):
                     words = shlex.split(line, comments=True)
-                    yield pytest.param([sys.executable, *words[1:]], id=f"{page.name}:{' '.join(words)}")
+                    yield pytest.param(
+                        [sys.executable, *words[1:]], id=f"{page.name}:{' '.join(words)}"
+                    )
 
 
 @pytest.mark.parametrize("command", list(snippets()))

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from initdoc import nn, schemes
-from initdoc.experiments.glorot import RUNS, at_initialization, difference_verdict  # also registers "glorot"
+from initdoc.experiments.glorot import (
+    RUNS,
+    at_initialization,
+    difference_verdict,
+)  # also registers "glorot"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +38,9 @@ def test_standard_init_shrinks_backpropagated_gradients_towards_the_input(res):
 def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(res):
     v = res.values
     assert v["standard.weight_spread"] < 2 and v["normalized.weight_spread"] < 2
-    assert 1 / v["standard.backward_ratio"] > 20 * v["standard.weight_spread"]  # the trap of figure 8
+    assert (
+        1 / v["standard.backward_ratio"] > 20 * v["standard.weight_spread"]
+    )  # the trap of figure 8
     assert v["fig8_agrees"] == "yes"
 
 
@@ -42,7 +48,9 @@ def test_layer_one_zero_weight_gradients_are_the_blank_pixels(res):
     v = res.values
     assert v["blank_pixel_share"] > 0.05
     for key in ("standard", "normalized"):
-        assert v[f"{key}.zero_share_dW1"] == pytest.approx(v["blank_pixel_share"])  # whole rows of dW1, no others
+        assert v[f"{key}.zero_share_dW1"] == pytest.approx(
+            v["blank_pixel_share"]
+        )  # whole rows of dW1, no others
         assert np.all(res[f"{key}.zero_share_dW"][1:] == 0)
 
 
@@ -57,10 +65,14 @@ def test_weight_gradient_variance_is_that_of_a_transposed_times_dz():
     X, y = rng.random((64, 12)).astype(np.float32), rng.integers(0, 10, 64)
     sizes = [12, 20, 20, 10]
     out = at_initialization(np.random.default_rng(0), X, y, sizes, schemes.glorot_uniform())
-    params = nn.init_params(np.random.default_rng(0), sizes, schemes.glorot_uniform(), dtype=np.float32)
+    params = nn.init_params(
+        np.random.default_rng(0), sizes, schemes.glorot_uniform(), dtype=np.float32
+    )
     rec = nn.forward(params, ["tanh", "tanh", "softmax"], X)
     g = nn.backward(params, rec, y, "softmax_cross_entropy")
-    assert out["var_dW"][1] == pytest.approx(float((rec.a[1].T @ g.dz[2]).var(dtype=np.float64)), rel=1e-5)
+    assert out["var_dW"][1] == pytest.approx(
+        float((rec.a[1].T @ g.dz[2]).var(dtype=np.float64)), rel=1e-5
+    )
 
 
 def test_normalized_tanh_learns_faster(res):
@@ -73,17 +85,27 @@ def test_test_error_verdict_is_the_two_standard_error_rule(res):
     # The gap is about one or two standard errors, so the verdict itself may differ between machines whose
     # BLAS kernels round differently; what must hold is that the page's verdict follows from the page's numbers.
     v = res.values
-    se, verdict = difference_verdict(v["tanh_normalized.test_error"], v["tanh_standard.test_error"], v["n_test"])
+    se, verdict = difference_verdict(
+        v["tanh_normalized.test_error"], v["tanh_standard.test_error"], v["n_test"]
+    )
     assert (se, verdict) == (v["normalized_gain_se"], v["normalized_agrees"])
-    assert v["normalized_gain"] == pytest.approx(v["tanh_standard.test_error"] - v["tanh_normalized.test_error"])
+    assert v["normalized_gain"] == pytest.approx(
+        v["tanh_standard.test_error"] - v["tanh_normalized.test_error"]
+    )
 
 
 def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(res):
     v, top = res.values, res.values["n_lrs"] - 1
-    assert v[f"tanh_normalized.lr{top}.final_cost"] > 10 * np.log(10)  # ten times the cost of a uniform guess
+    assert v[f"tanh_normalized.lr{top}.final_cost"] > 10 * np.log(
+        10
+    )  # ten times the cost of a uniform guess
     assert v[f"tanh_normalized.lr{top}.test_error"] > v["chance_error"] - 0.05
     assert v[f"tanh_standard.lr{top}.test_error"] < 0.15
-    assert v[f"tanh_normalized.lr{top}.top_saturated_end"] > 0.5 > v[f"tanh_standard.lr{top}.top_saturated_end"]
+    assert (
+        v[f"tanh_normalized.lr{top}.top_saturated_end"]
+        > 0.5
+        > v[f"tanh_standard.lr{top}.top_saturated_end"]
+    )
 
 
 def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(res):
@@ -100,12 +122,19 @@ def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(res):
 def test_learning_rate_is_chosen_by_late_validation_error(res):
     v = res.values
     for name in RUNS:
-        late = [res[f"{name}.lr{i}.valid_error"][-v["tail"]:].mean() for i in range(v["n_lrs"])]
+        late = [res[f"{name}.lr{i}.valid_error"][-v["tail"] :].mean() for i in range(v["n_lrs"])]
         assert v[f"{name}.valid_error_tail"] == pytest.approx(min(late))
         assert v[f"{name}.best_lr"] == res["lrs"][int(np.argmin(late))]
 
 
-@pytest.mark.parametrize("better, worse, expected", [(0.05, 0.10, "yes"), (0.05, 0.06, "within noise"),
-                                                     (0.06, 0.05, "within noise"), (0.10, 0.05, "no")])
+@pytest.mark.parametrize(
+    "better, worse, expected",
+    [
+        (0.05, 0.10, "yes"),
+        (0.05, 0.06, "within noise"),
+        (0.06, 0.05, "within noise"),
+        (0.10, 0.05, "no"),
+    ],
+)
 def test_difference_verdict_uses_two_standard_errors(better, worse, expected):
     assert difference_verdict(better, worse, 1000)[1] == expected

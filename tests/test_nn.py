@@ -13,7 +13,6 @@ N_OUT = 3
 BATCH = 5
 
 
-
 def strict():
     """Raise on every floating-point problem except underflow: exp(-1000) rounding to 0 is exact."""
     return np.errstate(all="raise", under="ignore")
@@ -128,7 +127,9 @@ def test_cost_matches_the_loss_written_on_a(loss):
 
 
 def test_mse_is_half_the_squared_error_summed_over_outputs_averaged_over_the_batch():
-    record = nn.Record(["identity"], z=[None, np.array([[1.0, 2.0]])], a=[None, np.array([[1.0, 2.0]])])
+    record = nn.Record(
+        ["identity"], z=[None, np.array([[1.0, 2.0]])], a=[None, np.array([[1.0, 2.0]])]
+    )
     assert nn.cost(record, np.array([[0.0, 0.0]]), "mse") == 0.5 * (1 + 4)
 
 
@@ -174,7 +175,9 @@ def test_cross_entropies_are_finite_and_right_at_extremes():
     y = np.array([1, 0, 1, 0])
     bce = nn.get_loss("binary_cross_entropy")
     with strict():
-        assert bce.value(z, nn.sigmoid(z), y.reshape(z.shape)) == pytest.approx((0 + 1000 + 1000 + 0) / 4)
+        assert bce.value(z, nn.sigmoid(z), y.reshape(z.shape)) == pytest.approx(
+            (0 + 1000 + 1000 + 0) / 4
+        )
         logits = np.array([[1000.0, -1000.0, 0.0]])
         record = nn.Record(["softmax"], z=[None, logits], a=[None, nn.softmax(logits)])
         assert nn.cost(record, np.array([0]), "softmax_cross_entropy") == pytest.approx(0.0)
@@ -198,13 +201,21 @@ def test_float32_stays_float32(hidden, loss):
     with strict():
         record = nn.forward(params, activations, x.astype(np.float64))  # cast to the weights' dtype
         grads = nn.backward(params, record, y, loss)
-    arrays = record.a + record.z[1:] + grads.dz[1:] + grads.da + [p for pair in grads.params for p in pair]
+    arrays = (
+        record.a
+        + record.z[1:]
+        + grads.dz[1:]
+        + grads.da
+        + [p for pair in grads.params for p in pair]
+    )
     assert {array.dtype for array in arrays} == {np.dtype(np.float32)}
     assert math.isfinite(nn.cost(record, y, loss))
 
 
 def test_init_params_shapes_bias_and_dtype():
-    params = nn.init_params(np.random.default_rng(0), [3, 4, 2], normal_init, bias=0.1, dtype=np.float32)
+    params = nn.init_params(
+        np.random.default_rng(0), [3, 4, 2], normal_init, bias=0.1, dtype=np.float32
+    )
     assert [(W.shape, b.shape) for W, b in params] == [((3, 4), (4,)), ((4, 2), (2,))]
     assert all(W.dtype == b.dtype == np.float32 for W, b in params)
     assert all(np.all(b == np.float32(0.1)) for _, b in params)
@@ -232,7 +243,9 @@ def test_unknown_names_and_mismatches_raise():
 
 def test_matches_a_by_hand_net_with_scalar_loops():
     """micrograd-style: a 3-4-2 tanh + softmax net worked out one example and one unit at a time."""
-    params, activations, x, labels = make_net("tanh", "softmax_cross_entropy", seed=3, sizes=(3, 4, 2))
+    params, activations, x, labels = make_net(
+        "tanh", "softmax_cross_entropy", seed=3, sizes=(3, 4, 2)
+    )
     (W1, b1), (W2, b2) = params
     m = len(x)
     total = 0.0

@@ -6,7 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from initdoc import build, cache, pages, registry, result as result_io
+from initdoc import build, cache, pages, registry
+from initdoc import result as result_io
 from initdoc.result import Result
 
 
@@ -23,14 +24,21 @@ def test_result_round_trip(tmp_path):
     res = Result({"a": np.arange(3.0)}, {"x": np.float64(1.5), "n": 3, "ok": True, "s": "t"})
     result_io.save(res, tmp_path / "r.npz", key="k1")
     back = result_io.load(tmp_path / "r.npz", key="k1")
-    assert np.array_equal(back["a"], res["a"]) and back.values == {"x": 1.5, "n": 3, "ok": True, "s": "t"}
+    assert np.array_equal(back["a"], res["a"]) and back.values == {
+        "x": 1.5,
+        "n": 3,
+        "ok": True,
+        "s": "t",
+    }
     assert result_io.load(tmp_path / "r.npz", key="other") is None
 
 
 def small(name="symmetry", **params):
     """The registered experiment with fewer steps, so a test runs it in a blink."""
     exp = registry.get_experiment(name)
-    return registry.Experiment(exp.name, exp.run, {**exp.params, "steps": 40, **params}, exp.seed, exp.about)
+    return registry.Experiment(
+        exp.name, exp.run, {**exp.params, "steps": 40, **params}, exp.seed, exp.about
+    )
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
@@ -40,7 +48,9 @@ def test_damaged_cache_entry_is_recomputed_not_trusted(project, damage):
     assert ran
     path = cache.path(exp)
     raw = path.read_bytes()
-    path.write_bytes({"truncate": raw[: len(raw) // 2], "garbage": b"x" * 100, "empty": b""}[damage])
+    path.write_bytes(
+        {"truncate": raw[: len(raw) // 2], "garbage": b"x" * 100, "empty": b""}[damage]
+    )
     assert cache.cached(exp) is None
     again, ran = cache.run(exp)
     assert ran and np.array_equal(again["X"], first["X"]) and again.values == first.values
@@ -83,7 +93,9 @@ def test_rebuild_reruns_nothing(project):
 
 
 VALUES = {"symmetry.steps": 3000, "symmetry.share": 0.7, "symmetry.tiny": 1.6e-17}
-FIGURES = {"symmetry_costs": {"file": "figures/symmetry_costs.svg", "caption": "Cost.", "alt": "A plot."}}
+FIGURES = {
+    "symmetry_costs": {"file": "figures/symmetry_costs.svg", "caption": "Cost.", "alt": "A plot."}
+}
 
 
 def test_references_expand():
@@ -93,14 +105,19 @@ def test_references_expand():
     assert "![A plot.](../figures/symmetry_costs.svg)" in fig and "<figcaption" in fig
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{{ symmetry.nope }}", "page.md: unknown value 'symmetry.nope'"),
-    ("{{ figure: nope }}", "page.md: unknown figure 'nope'"),
-    ("{{ what is this }}", "page.md: cannot read reference"),
-    ("{{ symmetry.steps:.2q }}", "page.md: bad format"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{{ symmetry.nope }}", "page.md: unknown value 'symmetry.nope'"),
+        ("{{ figure: nope }}", "page.md: unknown figure 'nope'"),
+        ("{{ what is this }}", "page.md: cannot read reference"),
+        ("{{ symmetry.steps:.2q }}", "page.md: bad format"),
+    ],
+)
 def test_bad_reference_names_page_and_reference(text, message):
-    with pytest.raises(pages.PageReferenceError, match=message.replace(".", r"\.").replace("(", r"\(")):
+    with pytest.raises(
+        pages.PageReferenceError, match=message.replace(".", r"\.").replace("(", r"\(")
+    ):
         pages.expand(text, "page.md", VALUES, FIGURES)
 
 
@@ -108,17 +125,23 @@ def cli(*args, root=None):
     env = None
     if root is not None:
         import os
+
         env = {**os.environ, "INITDOC_ROOT": str(root)}
-    return subprocess.run([sys.executable, "-m", "initdoc", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "initdoc", *args], capture_output=True, text=True, env=env
+    )
 
 
-@pytest.mark.parametrize("args, says", [
-    (["run", "nope"], "initdoc: error: unknown experiment 'nope'; known: "),
-    (["build", "nope"], "initdoc: error: unknown experiment 'nope'; known: "),
-    (["build", "--jobs", "0"], "error: argument --jobs/-j: expected a whole number >= 1"),
-    (["build", "--fast"], "error: unrecognized arguments: --fast"),
-    (["frobnicate"], "error: argument command: invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["run", "nope"], "initdoc: error: unknown experiment 'nope'; known: "),
+        (["build", "nope"], "initdoc: error: unknown experiment 'nope'; known: "),
+        (["build", "--jobs", "0"], "error: argument --jobs/-j: expected a whole number >= 1"),
+        (["build", "--fast"], "error: unrecognized arguments: --fast"),
+        (["frobnicate"], "error: argument command: invalid choice"),
+    ],
+)
 def test_cli_mistakes_get_one_line_and_status_2(project, args, says):
     proc = cli(*args, root=project)
     assert proc.returncode == 2
@@ -127,4 +150,8 @@ def test_cli_mistakes_get_one_line_and_status_2(project, args, says):
 
 def test_cli_list_names_experiments_and_figures():
     proc = cli("list")
-    assert proc.returncode == 0 and "symmetry" in proc.stdout and "figure symmetry_weights" in proc.stdout
+    assert (
+        proc.returncode == 0
+        and "symmetry" in proc.stdout
+        and "figure symmetry_weights" in proc.stdout
+    )

@@ -36,7 +36,7 @@ def weights_of(entry, n_frames):
     for n_in, n_out in zip(pg.SIZES[:-1], pg.SIZES[1:]):
         for shape in [(n_in, n_out), (1, n_out)]:
             size = int(np.prod(shape))
-            out.append(flat[:, at:at + size].reshape(n_frames, *shape))
+            out.append(flat[:, at : at + size].reshape(n_frames, *shape))
             at += size
     return out
 
@@ -51,7 +51,9 @@ def test_weights_are_the_float32_weights(res, case):
     for scheme, entry in payload["schemes"].items():
         i = fig._index(hidden, dataset, scheme)
         for name, decoded in zip(fig.TENSORS, weights_of(entry, frames)):
-            np.testing.assert_array_equal(decoded, res[name][i].reshape(decoded.shape).astype(np.float32))
+            np.testing.assert_array_equal(
+                decoded, res[name][i].reshape(decoded.shape).astype(np.float32)
+            )
 
 
 def test_boundaries_from_decoded_weights_are_the_same(res, case):
@@ -85,7 +87,9 @@ def test_gradients_keep_their_sign_and_order_of_magnitude(res, case):
     for scheme, entry in payload["schemes"].items():
         i = fig._index(hidden, dataset, scheme)
         codes = decode(entry["grads"], np.int8).astype(float)
-        original = np.concatenate([res["d" + n][i].reshape(len(payload["frames"]), -1) for n in fig.TENSORS], axis=1)
+        original = np.concatenate(
+            [res["d" + n][i].reshape(len(payload["frames"]), -1) for n in fig.TENSORS], axis=1
+        )
         original = original.ravel()
         shown = original[np.abs(original) >= 10**lo]
         levels = codes[np.abs(original) >= 10**lo]

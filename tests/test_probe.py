@@ -41,7 +41,9 @@ def hidden_gradient_rates(d2, sizes):
 # Known cases: a deep relu network halves its signal per layer under Xavier and holds it under He.
 
 
-@pytest.mark.parametrize("case, expected, wrong", [("relu_xavier", 0.5, 1.0), ("relu_he", 1.0, 0.5)])
+@pytest.mark.parametrize(
+    "case, expected, wrong", [("relu_xavier", 0.5, 1.0), ("relu_he", 1.0, 0.5)]
+)
 def test_deep_relu_forward_rate_per_layer(res, case, expected, wrong):
     rates = res[f"{case}.rates"]
     assert rates.size == 28  # the 100 -> 100 layers after the first hidden layer
@@ -59,7 +61,10 @@ def test_deep_relu_backward_rate_per_layer(res, case, expected):
 
 def test_verdicts_of_the_deep_relu_network(res):
     assert res.values["relu_xavier.verdict"] == "vanishes"
-    assert res.values["relu_xavier.forward"] < probe.VANISH and res.values["relu_xavier.backward"] < probe.VANISH
+    assert (
+        res.values["relu_xavier.forward"] < probe.VANISH
+        and res.values["relu_xavier.backward"] < probe.VANISH
+    )
     assert res.values["relu_xavier.advice"].startswith("he_normal would hold it")
     assert res.values["relu_he.verdict"] == "holds"
 
@@ -97,7 +102,10 @@ def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(res):
     assert res.values["sigmoid_deep.backward"] < 1e-20
     assert res.values["sigmoid_deep.advice"] == "no scheme tried holds it"
     assert "tried lecun_normal, he_normal" in res.values["sigmoid_deep.text"]
-    assert "— " in res.values["sigmoid_deep.text"] and "no prediction for sigmoid" in res.values["sigmoid_deep.text"]
+    assert (
+        "— " in res.values["sigmoid_deep.text"]
+        and "no prediction for sigmoid" in res.values["sigmoid_deep.text"]
+    )
 
 
 # The printout.
@@ -126,17 +134,31 @@ def test_the_page_shows_what_the_command_prints(res, case):
     assert out.stdout == res.values[f"{case}.text"] + "\n"
 
 
-@pytest.mark.parametrize("args, says", [
-    (["784-x-10", "--activation", "relu", "--init", "he_normal"], "bad architecture '784-x-10'"),
-    (["784", "--activation", "relu", "--init", "he_normal"], "at least two sizes"),
-    (["784-10", "--activation", "swish", "--init", "he_normal"], "unknown activation 'swish'; the probe knows"),
-    (["784-10", "--activation", "relu", "--init", "he_norml"], "unknown scheme 'he_norml'"),
-    (["784-10", "--activation", "relu", "--init", "orthogonal"], "cannot predict scheme 'orthogonal'"),
-    (["784-10", "--activation", "relu", "--init", "he_normal", "--batch", "0"], "--batch"),
-    (["784-10", "--activation", "relu"], "--init"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (
+            ["784-x-10", "--activation", "relu", "--init", "he_normal"],
+            "bad architecture '784-x-10'",
+        ),
+        (["784", "--activation", "relu", "--init", "he_normal"], "at least two sizes"),
+        (
+            ["784-10", "--activation", "swish", "--init", "he_normal"],
+            "unknown activation 'swish'; the probe knows",
+        ),
+        (["784-10", "--activation", "relu", "--init", "he_norml"], "unknown scheme 'he_norml'"),
+        (
+            ["784-10", "--activation", "relu", "--init", "orthogonal"],
+            "cannot predict scheme 'orthogonal'",
+        ),
+        (["784-10", "--activation", "relu", "--init", "he_normal", "--batch", "0"], "--batch"),
+        (["784-10", "--activation", "relu"], "--init"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_status_2(args, says):
-    out = subprocess.run([sys.executable, "-m", "initdoc", "probe", *args], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "initdoc", "probe", *args], capture_output=True, text=True
+    )
     assert out.returncode == 2
     assert out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and says in out.stderr
@@ -167,7 +189,9 @@ def test_gains_match_the_documented_formulas(sheet):
 
 def test_pytorch_linear_default_is_a_third_of_lecun(sheet):
     assert sheet.values["torch_linear_vs_lecun"] == pytest.approx(1 / 3)
-    assert sheet.values["torch_linear_bound_times_sqrt_fan_in"] == pytest.approx(1.0)  # U(±1/√fan_in)
+    assert sheet.values["torch_linear_bound_times_sqrt_fan_in"] == pytest.approx(
+        1.0
+    )  # U(±1/√fan_in)
     z2 = sheet["torch_default_relu_z2"]
     assert_log_mean(z2[1:] / z2[:-1], sheet.values["torch_default_relu_predicted_rate"])
     assert sheet.values["torch_default_relu_total"] < probe.VANISH

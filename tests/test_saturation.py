@@ -32,7 +32,9 @@ def test_variance_of_z_is_n_in_times_mean_square_input(units, n_in, kind):
     v = units.values
     key = f"n{n_in}.normal.{kind}"
     # z is a sum of Gaussian weights: Var(z) estimated from k values has relative error sqrt(2/k)
-    k = v["n_out"]  # the weight columns are the independent draws, whatever the number of inputs rows
+    k = v[
+        "n_out"
+    ]  # the weight columns are the independent draws, whatever the number of inputs rows
     assert abs(v[f"{key}.var_z"] / v[f"{key}.var_z_predicted"] - 1) < 6 * math.sqrt(2 / k)
     assert v[f"{key}.var_z_predicted"] == pytest.approx(n_in, rel=0.1)
 
@@ -54,7 +56,9 @@ def test_saturated_share_matches_the_gaussian_prediction(units, n_in, act):
     measured = v[f"n{n_in}.normal.standardized.{act}.saturated"]
     predicted = v[f"n{n_in}.normal.standardized.{act}.saturated_predicted"]
     # pairs are correlated through the n_out weight columns: bound by the number of units
-    assert abs(measured - predicted) < 6 * math.sqrt(predicted * (1 - predicted) / v["n_out"]) + 1e-3
+    assert (
+        abs(measured - predicted) < 6 * math.sqrt(predicted * (1 - predicted) / v["n_out"]) + 1e-3
+    )
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
@@ -73,7 +77,10 @@ def test_mean_derivative_falls_like_one_over_root_n_in(units, act):
         assert v[f"{key}.mean_slope"] == pytest.approx(v[f"{key}.mean_slope_predicted"], rel=0.1)
     key = f"n1000.normal.standardized.{act}"
     assert v[f"{key}.mean_slope"] == pytest.approx(v[f"{key}.mean_slope_asymptote"], rel=0.1)
-    ratio = v[f"n100.normal.standardized.{act}.mean_slope"] / v[f"n1000.normal.standardized.{act}.mean_slope"]
+    ratio = (
+        v[f"n100.normal.standardized.{act}.mean_slope"]
+        / v[f"n1000.normal.standardized.{act}.mean_slope"]
+    )
     assert ratio == pytest.approx(math.sqrt(10), rel=0.15)  # not exponential
 
 
@@ -89,7 +96,7 @@ def test_too_small_weights_do_not_saturate_a_sigmoid(units):
 def test_n01_first_layer_learns_slower(training, act):
     v = training.values
     slow, fast = v[f"{act}.normal.steps_to_goal"], v[f"{act}.lecun.steps_to_goal"]
-    assert 0 < fast
+    assert fast > 0
     assert slow == -1 or slow > 3 * fast
     assert v[f"{act}.normal.cost_at_end"] > 10 * v[f"{act}.lecun.cost_at_end"]
     assert not v[f"{act}.normal.diverged"]

@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from initdoc.experiments.saxe import epochs_to_threshold, loglog_slope  # importing it also registers "saxe"
+from initdoc.experiments.saxe import (
+    epochs_to_threshold,
+    loglog_slope,
+)  # importing it also registers "saxe"
 
 DEPTHS = (1, 4, 16, 64)
 
@@ -20,16 +23,21 @@ def medians(res, init):
 
 def test_one_gaussian_matrix_follows_marchenko_pastur(res):
     v = res.values
-    assert abs(v["gaussian.L1.max"] - 2) < 0.1  # the edge of the law; finite-n fluctuations ~ n^(-2/3)
+    assert (
+        abs(v["gaussian.L1.max"] - 2) < 0.1
+    )  # the edge of the law; finite-n fluctuations ~ n^(-2/3)
     assert v["gaussian.L1.median"] < 1 and v["gaussian.L1.fraction_small"] > 0
     assert v["marchenko_pastur_agrees"] == "yes"
 
 
 def test_gaussian_products_collapse_most_singular_values_and_stretch_a_few(res):
     v = res.values
-    assert [v[f"gaussian.L{L}.median"] for L in DEPTHS] == sorted((v[f"gaussian.L{L}.median"] for L in DEPTHS),
-                                                                   reverse=True)
-    assert v["gaussian.L64.fraction_small"] > 0.5 and v["gaussian.L64.max"] > 5 * v["gaussian.L1.max"]
+    assert [v[f"gaussian.L{L}.median"] for L in DEPTHS] == sorted(
+        (v[f"gaussian.L{L}.median"] for L in DEPTHS), reverse=True
+    )
+    assert (
+        v["gaussian.L64.fraction_small"] > 0.5 and v["gaussian.L64.max"] > 5 * v["gaussian.L1.max"]
+    )
     assert v["gaussian_spectrum_agrees"] == "yes"
 
 
@@ -58,9 +66,13 @@ def test_orthogonal_is_faster_than_gaussian_beyond_the_shallowest_depth(res):
 def test_orthogonal_learning_time_is_not_depth_independent_here(res):
     v = res.values
     slope, se = loglog_slope(res["n_layers"], res["orthogonal.epochs"])
-    assert slope == pytest.approx(v["orthogonal.slope"]) and se == pytest.approx(v["orthogonal.slope_se"])
+    assert slope == pytest.approx(v["orthogonal.slope"]) and se == pytest.approx(
+        v["orthogonal.slope_se"]
+    )
     assert v["orthogonal.slope"] > 2 * v["orthogonal.slope_se"] > 0
-    assert v["orthogonal.deep_slope"] > 2 * v["orthogonal.deep_slope_se"]  # still growing in the deeper half
+    assert (
+        v["orthogonal.deep_slope"] > 2 * v["orthogonal.deep_slope_se"]
+    )  # still growing in the deeper half
     assert v["orthogonal.deep"] > v["orthogonal.shallow"]
     assert v["orthogonal_flat_agrees"] == "no"
 
@@ -68,7 +80,9 @@ def test_orthogonal_learning_time_is_not_depth_independent_here(res):
 def test_gap_is_large_at_six_layers_and_grows_deeper(res):
     v = res.values
     assert v["gap_at6"] > 2  # not "modest"
-    assert not np.isfinite(medians(res, "gaussian")[-1])  # magnified: Gaussian never finishes at the deepest
+    assert not np.isfinite(
+        medians(res, "gaussian")[-1]
+    )  # magnified: Gaussian never finishes at the deepest
     assert v["gap_agrees"] == "partly"
 
 

@@ -7,9 +7,9 @@ import shutil
 import subprocess
 import sys
 
+import built_site
 import pytest
 
-import built_site
 from initdoc import page_weight
 
 HOME = "# Home\n\nSee [the other page](other.md#a-section); {{ demo.steps }} steps; $x^2$.\n"
@@ -40,9 +40,21 @@ def project(tmp_path):
 def mkdocs_build(project):
     """`mkdocs build --strict` of the temporary project; the finished process."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(project / "site")],
-        env={**built_site.MKDOCS_ENV, "INITDOC_ROOT": str(project)}, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site"),
+        ],
+        env={**built_site.MKDOCS_ENV, "INITDOC_ROOT": str(project)},
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_the_intact_project_builds(project):
@@ -51,12 +63,23 @@ def test_the_intact_project_builds(project):
     assert (project / "site" / "other" / "index.html").exists()
 
 
-@pytest.mark.parametrize("page, text, says", [
-    ("other.md", "[missing](nope.md)", "contains a link 'nope.md', but the target is not found"),
-    ("index.md", "[anchor](other.md#nope)", "does not contain an anchor '#nope'"),
-    ("other.md", '<a href="../missing/">raw HTML link</a>', "invalid url - ../missing/"),  # htmlproofer
-    ("other.md", '<a href="#nope">raw HTML anchor</a>', "invalid url - #nope"),  # htmlproofer
-])
+@pytest.mark.parametrize(
+    "page, text, says",
+    [
+        (
+            "other.md",
+            "[missing](nope.md)",
+            "contains a link 'nope.md', but the target is not found",
+        ),
+        ("index.md", "[anchor](other.md#nope)", "does not contain an anchor '#nope'"),
+        (
+            "other.md",
+            '<a href="../missing/">raw HTML link</a>',
+            "invalid url - ../missing/",
+        ),  # htmlproofer
+        ("other.md", '<a href="#nope">raw HTML anchor</a>', "invalid url - #nope"),  # htmlproofer
+    ],
+)
 def test_a_broken_link_or_anchor_fails_the_strict_build(project, page, text, says):
     with open(project / "docs" / page, "a") as f:
         f.write(f"\n{text}\n")
@@ -77,7 +100,11 @@ def test_every_page_is_within_its_weight_budget():
     weights = page_weight.weigh(built_site.site())
     print("\n" + page_weight.table(weights))
     assert weights and all(w.html > 0 for w in weights)
-    over = [f"{w.page}: {w.total / 1e6:.2f} MB ({', '.join(w.files)})" for w in weights if w.total > page_weight.BUDGET]
+    over = [
+        f"{w.page}: {w.total / 1e6:.2f} MB ({', '.join(w.files)})"
+        for w in weights
+        if w.total > page_weight.BUDGET
+    ]
     assert not over, f"pages over the {page_weight.BUDGET / 1e6} MB budget:\n" + "\n".join(over)
 
 
@@ -88,8 +115,10 @@ def test_page_weight_counts_a_pages_own_figures_and_data(tmp_path):
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "theme.js").write_bytes(b"z" * 5000)
     (tmp_path / "p").mkdir()
-    html = ('<img src="../figures/a.svg" alt="a"><img src="/figures/a.svg" alt="again">'
-            '<div data-src="../figures/w.json"></div><script src="../assets/theme.js"></script>')
+    html = (
+        '<img src="../figures/a.svg" alt="a"><img src="/figures/a.svg" alt="again">'
+        '<div data-src="../figures/w.json"></div><script src="../assets/theme.js"></script>'
+    )
     (tmp_path / "p" / "index.html").write_text(html)
     (tmp_path / "index.html").write_text("<p>home</p>")
     (weight,) = [w for w in page_weight.weigh(tmp_path) if w.page == "p/"]

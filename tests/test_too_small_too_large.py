@@ -29,8 +29,15 @@ def test_batched_trainer_matches_the_engine(res, hidden, scheme):
     """The experiment trains all runs at once; the engine's train.train, one run at a time, agrees."""
     d, s, h = pg.DATASETS.index("xor"), list(pg.SCHEMES).index(scheme), pg.HIDDEN.index(hidden)
     params = [(res[f"W{l}"][h, d, s, 0], res[f"b{l}"][h, d, s, 0]) for l in (1, 2, 3)]
-    run = train.train(params, [hidden, hidden, "sigmoid"], "binary_cross_entropy", res["X"][d], res["y"][d],
-                      optimizer=train.SGD(res.values["lr"]), steps=200)
+    run = train.train(
+        params,
+        [hidden, hidden, "sigmoid"],
+        "binary_cross_entropy",
+        res["X"][d],
+        res["y"][d],
+        optimizer=train.SGD(res.values["lr"]),
+        steps=200,
+    )
     np.testing.assert_allclose(res["costs"][h, d, s, :200], run.costs, rtol=1e-9)
 
 
@@ -39,14 +46,19 @@ def test_the_weight_draw_is_shared_so_relu_logits_scale_as_v_to_the_three_halves
         base = value(res, "relu", dataset, "appropriate", "max_initial_logit")
         for scheme in ["too_small", "he", "too_large"]:
             expected = base * pg.SCHEMES[scheme] ** 1.5
-            assert value(res, "relu", dataset, scheme, "max_initial_logit") == pytest.approx(expected, rel=1e-9)
+            assert value(res, "relu", dataset, scheme, "max_initial_logit") == pytest.approx(
+                expected, rel=1e-9
+            )
 
 
 def test_no_run_diverges(res, sweep):
     assert np.isfinite(res["costs"]).all()
     assert not any(v for k, v in res.values.items() if k.endswith(".diverged"))
     assert sweep.values["relu.nonfinite"] == 0 and sweep.values["tanh.nonfinite"] == 0
-    assert sweep.values["runs"] == len(pg.HIDDEN) * len(pg.DATASETS) * len(pg.SCHEMES) * sweep.values["draws"]
+    assert (
+        sweep.values["runs"]
+        == len(pg.HIDDEN) * len(pg.DATASETS) * len(pg.SCHEMES) * sweep.values["draws"]
+    )
 
 
 @pytest.mark.parametrize("hidden", pg.HIDDEN)
@@ -75,8 +87,9 @@ def test_too_small_is_only_briefly_slow_on_the_gaussians(res, hidden):
 @pytest.mark.parametrize("hidden", pg.HIDDEN)
 @pytest.mark.parametrize("dataset", pg.DATASETS)
 def test_too_small_starts_with_gradients_ten_times_smaller_or_less(res, hidden, dataset):
-    ratio = (value(res, hidden, dataset, "too_small", "initial_grad")
-             / value(res, hidden, dataset, "appropriate", "initial_grad"))
+    ratio = value(res, hidden, dataset, "too_small", "initial_grad") / value(
+        res, hidden, dataset, "appropriate", "initial_grad"
+    )
     assert ratio < 0.1
 
 
@@ -84,7 +97,8 @@ def test_too_small_starts_with_gradients_ten_times_smaller_or_less(res, hidden, 
 def test_too_large_relu_starts_far_above_chance(res, dataset):
     assert value(res, "relu", dataset, "too_large", "initial_cost") > 20 * pg.CHANCE
     assert value(res, "relu", dataset, "too_large", "initial_grad") > 50 * value(
-        res, "relu", dataset, "appropriate", "initial_grad")
+        res, "relu", dataset, "appropriate", "initial_grad"
+    )
 
 
 @pytest.mark.parametrize("dataset", pg.DATASETS)
@@ -100,9 +114,11 @@ def test_too_large_tanh_starts_saturated_and_only_a_little_above_chance(res, dat
 def test_too_large_stalls_on_the_curved_sets(res, sweep, hidden, dataset):
     assert value(res, hidden, dataset, "too_large", "regime") == "stalled"
     assert value(res, hidden, dataset, "too_large", "final_cost") > 10 * value(
-        res, hidden, dataset, "appropriate", "final_cost")
+        res, hidden, dataset, "appropriate", "final_cost"
+    )
     failed = value(sweep, hidden, dataset, "too_large", "stalled") + value(
-        sweep, hidden, dataset, "too_large", "no_learning")
+        sweep, hidden, dataset, "too_large", "no_learning"
+    )
     assert failed > sweep.values["draws"] / 2
 
 
@@ -116,8 +132,10 @@ def test_too_large_relu_switches_off_the_second_hidden_layer(res, dataset):
 
 def test_too_large_relu_separates_the_gaussians_with_a_huge_margin(res):
     assert value(res, "relu", "gaussians", "too_large", "regime") == "learns"
-    assert value(res, "relu", "gaussians", "too_large", "final_cost") < value(
-        res, "relu", "gaussians", "appropriate", "final_cost") / 100
+    assert (
+        value(res, "relu", "gaussians", "too_large", "final_cost")
+        < value(res, "relu", "gaussians", "appropriate", "final_cost") / 100
+    )
 
 
 def test_too_large_bounces_early_where_appropriate_does_not(res):
@@ -144,7 +162,9 @@ def test_regime_definitions():
     assert pg.regime(np.geomspace(0.6, 1e-3, steps)) == "learns"
     assert pg.regime(np.r_[np.geomspace(100, 0.5, 10), np.full(steps - 10, 0.45)]) == "stalled"
     assert pg.regime(np.r_[np.geomspace(1, 0.5, 10), np.full(steps - 10, np.nan)]) == "diverged"
-    assert pg.oscillating(np.tile([0.5, 0.6], steps // 2)) and not pg.oscillating(np.geomspace(1, 0.1, steps))
+    assert pg.oscillating(np.tile([0.5, 0.6], steps // 2)) and not pg.oscillating(
+        np.geomspace(1, 0.1, steps)
+    )
 
 
 def test_frames_are_dense_early_and_end_on_the_last_step(res):
@@ -164,7 +184,9 @@ def test_accuracy_and_boundary_agree_with_a_fresh_forward_pass(res):
 
 def test_the_slowest_too_small_run_is_tanh_on_xor_and_has_time_to_finish(res):
     slowest = value(res, "tanh", "xor", "too_small", "steps_at_chance")
-    others = [v for k, v in res.values.items() if k.endswith(".steps_at_chance") and ".zero." not in k]
+    others = [
+        v for k, v in res.values.items() if k.endswith(".steps_at_chance") and ".zero." not in k
+    ]
     assert slowest == max(others)
     assert slowest < res.values["steps"] / 4
 
@@ -183,7 +205,9 @@ def test_too_large_relu_falls_below_chance_within_twenty_steps(res, dataset):
 
 def test_the_oscillating_appropriate_and_he_runs_are_all_tanh_on_the_spiral(sweep):
     for scheme in ["appropriate", "he"]:
-        assert sweep.values[f"{scheme}.oscillating"] == value(sweep, "tanh", "spiral", scheme, "oscillating")
+        assert sweep.values[f"{scheme}.oscillating"] == value(
+            sweep, "tanh", "spiral", scheme, "oscillating"
+        )
 
 
 def test_playground_page_claims(res):
@@ -194,4 +218,6 @@ def test_playground_page_claims(res):
     for hidden in pg.HIDDEN:
         for dataset in pg.DATASETS:
             for name in ["W1", "W2", "W3"]:
-                assert np.all(res[name][pg.HIDDEN.index(hidden), pg.DATASETS.index(dataset), 0] == 0)
+                assert np.all(
+                    res[name][pg.HIDDEN.index(hidden), pg.DATASETS.index(dataset), 0] == 0
+                )

@@ -8,11 +8,15 @@ import pytest
 from initdoc import schemes
 
 torch = pytest.importorskip(
-    "torch", reason="PyTorch not installed: pip install torch==2.13.0 to compare initdoc with torch.nn.init"
+    "torch",
+    reason="PyTorch not installed: pip install torch==2.13.0 to compare initdoc with torch.nn.init",
 )
 init = torch.nn.init
 SIGMAS = 6
-FAN_IN, FAN_OUT = 300, 200  # initdoc draws (fan_in, fan_out); torch draws (out_features, in_features)
+FAN_IN, FAN_OUT = (
+    300,
+    200,
+)  # initdoc draws (fan_in, fan_out); torch draws (out_features, in_features)
 DRAWS = 20  # weight matrices per side, so that each mean square averages 1.2 million weights
 
 
@@ -53,8 +57,12 @@ def test_torch_linear_default_is_a_third_of_lecun():
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     layer = torch.nn.Linear(FAN_IN, FAN_OUT, dtype=torch.float64)
-    theirs, theirs_se = mean_square(lambda: (layer.reset_parameters(), layer.weight.detach().numpy())[1])
-    third = schemes.variance_scaling(schemes.gain("leaky_relu", math.sqrt(5)) ** 2, "fan_in", "uniform")
+    theirs, theirs_se = mean_square(
+        lambda: (layer.reset_parameters(), layer.weight.detach().numpy())[1]
+    )
+    third = schemes.variance_scaling(
+        schemes.gain("leaky_relu", math.sqrt(5)) ** 2, "fan_in", "uniform"
+    )
     ours, ours_se = mean_square(lambda: third(rng, (FAN_IN, FAN_OUT)))
     assert abs(ours - theirs) < SIGMAS * math.hypot(ours_se, theirs_se)
     assert abs(theirs - 1 / (3 * FAN_IN)) < SIGMAS * theirs_se
@@ -71,20 +79,34 @@ def test_torch_trunc_normal_cuts_without_rescaling():
     assert abs(ours - 1.0) < SIGMAS * ours_se
 
 
-@pytest.mark.parametrize("nonlinearity, param", [
-    ("linear", None), ("sigmoid", None), ("tanh", None), ("relu", None), ("selu", None),
-    ("leaky_relu", None), ("leaky_relu", 0.2),
-])
+@pytest.mark.parametrize(
+    "nonlinearity, param",
+    [
+        ("linear", None),
+        ("sigmoid", None),
+        ("tanh", None),
+        ("relu", None),
+        ("selu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+    ],
+)
 def test_same_gains(nonlinearity, param):
-    assert schemes.gain(nonlinearity, param) == pytest.approx(init.calculate_gain(nonlinearity, param))
+    assert schemes.gain(nonlinearity, param) == pytest.approx(
+        init.calculate_gain(nonlinearity, param)
+    )
 
 
 @pytest.mark.parametrize("kernel", [(3, 3), (5,), (2, 3, 4)])
 def test_same_fans_once_the_shape_is_read_right(kernel):
     c_in, c_out = 16, 32
-    theirs = init._calculate_fan_in_and_fan_out(torch.empty(c_out, c_in, *kernel))  # (out, in, *kernel)
+    theirs = init._calculate_fan_in_and_fan_out(
+        torch.empty(c_out, c_in, *kernel)
+    )  # (out, in, *kernel)
     assert schemes.fans((*kernel, c_in, c_out)) == theirs  # initdoc, Keras, JAX: (*kernel, in, out)
-    assert schemes.fans((FAN_IN, FAN_OUT)) == init._calculate_fan_in_and_fan_out(torch.empty(FAN_OUT, FAN_IN))
+    assert schemes.fans((FAN_IN, FAN_OUT)) == init._calculate_fan_in_and_fan_out(
+        torch.empty(FAN_OUT, FAN_IN)
+    )
 
 
 def test_variance_preserving_trunc_normal_recipe():

@@ -16,7 +16,9 @@ def separable_problem(seed=0, n=100, dtype=np.float64):
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)
     x = rng.normal(size=(n, 2)) + np.where(y[:, None] == 1, 2.5, -2.5)
-    params = nn.init_params(rng, [2, 8, 1], lambda rng, shape: rng.normal(0, 0.5, shape), dtype=dtype)
+    params = nn.init_params(
+        rng, [2, 8, 1], lambda rng, shape: rng.normal(0, 0.5, shape), dtype=dtype
+    )
     return params, x, y
 
 
@@ -40,8 +42,15 @@ def test_optimizers_reduce_the_cost(optimizer):
 def test_minibatches_reduce_the_cost_and_count_steps_per_epoch():
     params, x, y = separable_problem()
     result = train.train(
-        params, ACTIVATIONS, LOSS, x, y,
-        optimizer=train.SGD(lr=0.5), epochs=5, batch_size=16, rng=np.random.default_rng(1),
+        params,
+        ACTIVATIONS,
+        LOSS,
+        x,
+        y,
+        optimizer=train.SGD(lr=0.5),
+        epochs=5,
+        batch_size=16,
+        rng=np.random.default_rng(1),
     )
     assert result.costs.shape == (5 * 7,)  # 100 rows = 6 batches of 16 and one of 4
     assert full_cost(result.final_params, x, y) < 0.1 * full_cost(params, x, y)
@@ -55,14 +64,23 @@ def test_snapshots_are_copies_at_the_requested_steps():
     params, x, y = separable_problem()
     initial = flat(params)
     result = train.train(
-        params, ACTIVATIONS, LOSS, x, y, optimizer=train.SGD(lr=0.5), steps=20, snapshot_at=[10, 0, 19]
+        params,
+        ACTIVATIONS,
+        LOSS,
+        x,
+        y,
+        optimizer=train.SGD(lr=0.5),
+        steps=20,
+        snapshot_at=[10, 0, 19],
     )
     assert [s.step for s in result.snapshots] == [0, 10, 19]
     assert np.array_equal(flat(result.snapshots[0].params), initial)
     for snapshot in result.snapshots:
         assert snapshot.cost == result.costs[snapshot.step]
         record = nn.forward(snapshot.params, ACTIVATIONS, x)
-        assert np.array_equal(flat(snapshot.grads), flat(nn.backward(snapshot.params, record, y, LOSS).params))
+        assert np.array_equal(
+            flat(snapshot.grads), flat(nn.backward(snapshot.params, record, y, LOSS).params)
+        )
 
     kept = [flat(s.params) for s in result.snapshots]
     for W, b in params + result.final_params:
@@ -75,14 +93,20 @@ def test_train_does_not_modify_its_input():
     params, x, y = separable_problem()
     original = [(W.copy(), b.copy()) for W, b in params]
     train.train(params, ACTIVATIONS, LOSS, x, y, optimizer=train.Adam(lr=0.05), steps=5)
-    assert all(np.array_equal(W, W0) and np.array_equal(b, b0) for (W, b), (W0, b0) in zip(params, original))
+    assert all(
+        np.array_equal(W, W0) and np.array_equal(b, b0)
+        for (W, b), (W0, b0) in zip(params, original)
+    )
 
 
 def linear_regression(scale=1.0):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(50, 3))
     y = x @ rng.normal(size=(3, 1))
-    params = [(scale * rng.normal(size=(3, 4)), np.zeros(4)), (scale * rng.normal(size=(4, 1)), np.zeros(1))]
+    params = [
+        (scale * rng.normal(size=(3, 4)), np.zeros(4)),
+        (scale * rng.normal(size=(4, 1)), np.zeros(1)),
+    ]
     return params, x, y
 
 
@@ -95,8 +119,13 @@ def run_without_warnings(**kwargs):
 def test_a_huge_learning_rate_diverges_quietly():
     params, x, y = linear_regression()
     result = run_without_warnings(
-        params=params, activations=["identity", "identity"], loss="mse", x=x, y=y,
-        optimizer=train.SGD(lr=10.0), steps=1000,
+        params=params,
+        activations=["identity", "identity"],
+        loss="mse",
+        x=x,
+        y=y,
+        optimizer=train.SGD(lr=10.0),
+        steps=1000,
     )
     assert result.diverged
     step = result.diverged_at
@@ -109,8 +138,14 @@ def test_a_huge_learning_rate_diverges_quietly():
 def test_huge_weights_diverge_at_step_zero():
     params, x, y = linear_regression(scale=1e200)
     result = run_without_warnings(
-        params=params, activations=["relu", "identity"], loss="mse", x=x, y=y,
-        optimizer=train.SGD(lr=0.1), steps=10, snapshot_at=[0, 5],
+        params=params,
+        activations=["relu", "identity"],
+        loss="mse",
+        x=x,
+        y=y,
+        optimizer=train.SGD(lr=0.1),
+        steps=10,
+        snapshot_at=[0, 5],
     )
     assert result.diverged and result.diverged_at == 0
     assert result.snapshots == []
@@ -122,8 +157,16 @@ def test_same_seed_same_bytes(optimizer):
     def run():
         params, x, y = separable_problem(seed=4)
         return train.train(
-            params, ACTIVATIONS, LOSS, x, y,
-            optimizer=optimizer, steps=30, batch_size=10, rng=np.random.default_rng(7), snapshot_at=[29],
+            params,
+            ACTIVATIONS,
+            LOSS,
+            x,
+            y,
+            optimizer=optimizer,
+            steps=30,
+            batch_size=10,
+            rng=np.random.default_rng(7),
+            snapshot_at=[29],
         )
 
     first, second = run(), run()
@@ -132,17 +175,23 @@ def test_same_seed_same_bytes(optimizer):
         assert W1.tobytes() == W2.tobytes() and b1.tobytes() == b2.tobytes()
 
 
-@pytest.mark.parametrize("optimizer", [train.SGD(lr=0.5), train.Momentum(lr=0.1), train.Adam(lr=0.05)])
+@pytest.mark.parametrize(
+    "optimizer", [train.SGD(lr=0.5), train.Momentum(lr=0.1), train.Adam(lr=0.05)]
+)
 def test_float32_training_stays_float32(optimizer):
     params, x, y = separable_problem(dtype=np.float32)
-    result = train.train(params, ACTIVATIONS, LOSS, x, y, optimizer=optimizer, steps=5, snapshot_at=[4])
+    result = train.train(
+        params, ACTIVATIONS, LOSS, x, y, optimizer=optimizer, steps=5, snapshot_at=[4]
+    )
     arrays = [p for pair in result.final_params + result.snapshots[0].grads for p in pair]
     assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
 
 
 def test_bad_arguments_raise():
     params, x, y = separable_problem()
-    common = dict(params=params, activations=ACTIVATIONS, loss=LOSS, x=x, y=y, optimizer=train.SGD(lr=0.1))
+    common = dict(
+        params=params, activations=ACTIVATIONS, loss=LOSS, x=x, y=y, optimizer=train.SGD(lr=0.1)
+    )
     with pytest.raises(ValueError, match="exactly one"):
         train.train(**common, steps=5, epochs=1)
     with pytest.raises(ValueError, match="exactly one"):

@@ -19,7 +19,9 @@ def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(r
     assert res.values["is_harmonic_mean_of_fans"] is False
     hm_variances = 2 / (1 / theory.lecun_variance(n_in) + 1 / theory.lecun_variance(n_out))
     assert res.values["glorot_var"] == pytest.approx(hm_variances, rel=1e-12)
-    assert res.values["glorot_var"] == pytest.approx(res.values["harmonic_mean_of_variances"], rel=1e-12)
+    assert res.values["glorot_var"] == pytest.approx(
+        res.values["harmonic_mean_of_variances"], rel=1e-12
+    )
     assert res.values["harmonic_mean_of_fans"] > 1000 * res.values["glorot_var"]
 
 
@@ -28,7 +30,9 @@ def test_first_layer_variance_matches_the_rule(res, key):
     # Var(z_1) = n_x Var(W) E[x²]; the sample variance of n·m products has relative std ≈ sqrt(2/(m·n)) + sqrt(2/(n_x·n))
     n, m, n_x = res.values["width"], res.values["m"], res.values["n_x"]
     rel = 6 * (np.sqrt(2 / (m * n)) + np.sqrt(2 / (n_x * n)) + np.sqrt(2 / (m * n_x)))
-    assert res.values[f"{key}.var_z1"] == pytest.approx(res.values[f"{key}.predicted_var_z1"], rel=rel)
+    assert res.values[f"{key}.var_z1"] == pytest.approx(
+        res.values[f"{key}.predicted_var_z1"], rel=rel
+    )
 
 
 def test_glorot_first_layer_is_larger_than_xavier_when_n_in_exceeds_n_out(res):
@@ -59,13 +63,17 @@ def test_small_scales_shrink_both_ways_every_layer(res, key):
 
 def test_small_normal_loses_about_n_times_its_variance_per_layer(res):
     per_layer = res.values["width"] * 0.01**2
-    factors = res["normal_small.var_a"][2:] / res["normal_small.var_a"][1:-1]  # deep layers: tanh ≈ identity
+    factors = (
+        res["normal_small.var_a"][2:] / res["normal_small.var_a"][1:-1]
+    )  # deep layers: tanh ≈ identity
     assert factors == pytest.approx(per_layer, rel=0.1)
 
 
 def test_standard_rule_loses_about_a_third_per_layer(res):
     factors = res["standard.var_a"][1:] / res["standard.var_a"][:-1]
-    assert np.all((factors > 0.25) & (factors < 0.34))  # 1/3 from the weights, a little less after tanh
+    assert np.all(
+        (factors > 0.25) & (factors < 0.34)
+    )  # 1/3 from the weights, a little less after tanh
 
 
 @pytest.mark.parametrize("key", GOOD)
@@ -73,7 +81,9 @@ def test_xavier_does_not_keep_tanh_variance_the_same(res, key):
     var_a = res[f"{key}.var_a"]
     assert np.all(np.diff(var_a) < 0)  # falls in every layer
     assert res.values[f"{key}.forward_ratio"] < 0.5
-    assert res.values[f"{key}.forward_ratio"] > 10 * res.values["standard.forward_ratio"]  # but far slower
+    assert (
+        res.values[f"{key}.forward_ratio"] > 10 * res.values["standard.forward_ratio"]
+    )  # but far slower
 
 
 @pytest.mark.parametrize("key", GOOD)
@@ -82,7 +92,9 @@ def test_xavier_gradients_shrink_mildly_towards_the_input(res, key):
     assert res.values[f"{key}.backward_ratio"] > 10 * res.values["standard.backward_ratio"]
 
 
-@pytest.mark.parametrize("key", ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "tanh_gain"])
+@pytest.mark.parametrize(
+    "key", ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "tanh_gain"]
+)
 def test_normal_z_prediction_matches_the_measurement(res, key):
     assert res[f"{key}.var_a"] == pytest.approx(res[f"{key}.predicted_var_a"], rel=0.05)
     var_g = res[f"{key}.var_g"]

@@ -21,16 +21,27 @@ def truncated_variance(bound: float) -> float:
 def hidden_z2(rng, sizes: list[int], activation: str, init, batch: int) -> np.ndarray:
     """E[z_l²] of every layer of a stack with `activation` after each layer, on N(0, 1) inputs."""
     params = nn.init_params(rng, sizes, init)
-    record = nn.forward(params, [activation] * (len(sizes) - 1), rng.standard_normal((batch, sizes[0])))
+    record = nn.forward(
+        params, [activation] * (len(sizes) - 1), rng.standard_normal((batch, sizes[0]))
+    )
     return np.array([np.mean(z**2) for z in record.z[1:]])
 
 
-@experiment("cheatsheet", seed=0, stds=(0.02, 0.5, 1.0, 2.0), width=100, depth=10, tanh_depth=30, batch=1000)
+@experiment(
+    "cheatsheet", seed=0, stds=(0.02, 0.5, 1.0, 2.0), width=100, depth=10, tanh_depth=30, batch=1000
+)
 def cheatsheet(rng, stds, width, depth, tanh_depth, batch) -> Result:
     """The gains, the truncation constant, PyTorch's trunc_normal_ and nn.Linear default, tanh's gain in depth."""
-    res = Result(values={"leaky_slope": nn.LEAKY_SLOPE, "truncated_std": schemes.TRUNCATED_NORMAL_STD,
-                         "truncated_variance": schemes.TRUNCATED_NORMAL_STD**2,
-                         "width": width, "depth": depth, "batch": batch})
+    res = Result(
+        values={
+            "leaky_slope": nn.LEAKY_SLOPE,
+            "truncated_std": schemes.TRUNCATED_NORMAL_STD,
+            "truncated_variance": schemes.TRUNCATED_NORMAL_STD**2,
+            "width": width,
+            "depth": depth,
+            "batch": batch,
+        }
+    )
     for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
         res.values[f"gain_{name}"] = schemes.gain(name)
     # PyTorch's trunc_normal_(std=s) cuts at the absolute bounds ±2, i.e. at ±2/s standard deviations.
@@ -38,13 +49,28 @@ def cheatsheet(rng, stds, width, depth, tanh_depth, batch) -> Result:
         res.values["torch_trunc.std_" + f"{s:g}".replace(".", "_")] = truncated_variance(2 / s)
     # nn.Linear: kaiming_uniform_(a=√5) draws Var(W) = gain(leaky_relu, √5)² / fan_in = 1/(3 fan_in).
     ratio = schemes.gain("leaky_relu", math.sqrt(5)) ** 2
-    res.values.update({"torch_linear_vs_lecun": ratio, "torch_linear_vs_he": ratio / 2,
-                       "torch_linear_bound_times_sqrt_fan_in": math.sqrt(3 * ratio)})
-    z2 = hidden_z2(rng, [width] * (depth + 1), "relu", schemes.variance_scaling(ratio, "fan_in", "uniform"), batch)
+    res.values.update(
+        {
+            "torch_linear_vs_lecun": ratio,
+            "torch_linear_vs_he": ratio / 2,
+            "torch_linear_bound_times_sqrt_fan_in": math.sqrt(3 * ratio),
+        }
+    )
+    z2 = hidden_z2(
+        rng,
+        [width] * (depth + 1),
+        "relu",
+        schemes.variance_scaling(ratio, "fan_in", "uniform"),
+        batch,
+    )
     res.arrays["torch_default_relu_z2"] = z2
-    res.values.update({"torch_default_relu_rate": float((z2[-1] / z2[0]) ** (1 / (depth - 1))),
-                       "torch_default_relu_predicted_rate": ratio / 2,
-                       "torch_default_relu_total": float(z2[-1] / z2[0])})
+    res.values.update(
+        {
+            "torch_default_relu_rate": float((z2[-1] / z2[0]) ** (1 / (depth - 1))),
+            "torch_default_relu_predicted_rate": ratio / 2,
+            "torch_default_relu_total": float(z2[-1] / z2[0]),
+        }
+    )
     # A deep tanh stack with Glorot's variance times gain², for gain 1 and PyTorch's 5/3.
     res.values["tanh_depth"] = tanh_depth
     for name, gain in (("gain_1", 1.0), ("gain_tanh", schemes.gain("tanh"))):

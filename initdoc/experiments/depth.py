@@ -10,8 +10,15 @@ from initdoc.registry import experiment
 from initdoc.result import Result
 
 SCALES = (0.5, 1.0, 1.5)  # W = s·I in every layer
-TARGET = np.array([[1.5, 0.5], [0.5, 0.8]])  # the map x -> x M the network learns (symmetric, positive definite)
-RANDOM_CASES = {"0.5": 0.5, "1": 1.0, "1.5": 1.5, "orthogonal": None}  # std·sqrt(n), or an orthogonal W
+TARGET = np.array(
+    [[1.5, 0.5], [0.5, 0.8]]
+)  # the map x -> x M the network learns (symmetric, positive definite)
+RANDOM_CASES = {
+    "0.5": 0.5,
+    "1": 1.0,
+    "1.5": 1.5,
+    "orthogonal": None,
+}  # std·sqrt(n), or an orthogonal W
 
 
 def regression(rng, m: int, noise: float):
@@ -34,7 +41,9 @@ def rank_one_excess(X: np.ndarray, M_hat: np.ndarray) -> float:
 
 def linear_net(scale: float, depth: int, width: int = 2):
     """depth layers, each W = scale·I and b = 0, identity activations."""
-    params = nn.init_params(np.random.default_rng(0), [width] * (depth + 1), schemes.identity(scale))
+    params = nn.init_params(
+        np.random.default_rng(0), [width] * (depth + 1), schemes.identity(scale)
+    )
     return params, ["identity"] * depth
 
 
@@ -48,7 +57,9 @@ def product(params) -> np.ndarray:
 
 def _flat_grad(params, activations, X, Y) -> np.ndarray:
     rec = nn.forward(params, activations, X)
-    return np.concatenate([g.ravel() for pair in nn.backward(params, rec, Y, "mse").params for g in pair])
+    return np.concatenate(
+        [g.ravel() for pair in nn.backward(params, rec, Y, "mse").params for g in pair]
+    )
 
 
 def top_curvature(params, activations, X, Y, h: float = 1e-6) -> float:
@@ -66,7 +77,10 @@ def top_curvature(params, activations, X, Y, h: float = 1e-6) -> float:
     for i in range(theta.size):
         e = np.zeros_like(theta)
         e[i] = h
-        H[i] = (_flat_grad(unflat(theta + e), activations, X, Y) - _flat_grad(unflat(theta - e), activations, X, Y)) / (2 * h)
+        H[i] = (
+            _flat_grad(unflat(theta + e), activations, X, Y)
+            - _flat_grad(unflat(theta - e), activations, X, Y)
+        ) / (2 * h)
     return float(np.linalg.eigvalsh((H + H.T) / 2)[-1])
 
 
@@ -85,11 +99,21 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
     """The 9-layer, 2-unit linear network from W = s·I: signals per layer, then training at one learning rate."""
     X, Y, M_hat, min_cost = regression(rng, m, noise)
     layers = np.arange(depth + 1)
-    res = Result(arrays={"layers": layers}, values={
-        "depth": depth, "m": m, "noise": noise, "lr": lr, "steps": steps, "min_cost": min_cost,
-        "tolerance": tolerance, "rank_one_excess": rank_one_excess(X, M_hat),
-        "target_sigma_max": float(np.linalg.svd(M_hat, compute_uv=False)[0]),
-        "target_sigma_min": float(np.linalg.svd(M_hat, compute_uv=False)[-1])})
+    res = Result(
+        arrays={"layers": layers},
+        values={
+            "depth": depth,
+            "m": m,
+            "noise": noise,
+            "lr": lr,
+            "steps": steps,
+            "min_cost": min_cost,
+            "tolerance": tolerance,
+            "rank_one_excess": rank_one_excess(X, M_hat),
+            "target_sigma_max": float(np.linalg.svd(M_hat, compute_uv=False)[0]),
+            "target_sigma_min": float(np.linalg.svd(M_hat, compute_uv=False)[-1]),
+        },
+    )
     for s in SCALES:
         key = f"s{s:g}"
         params, activations = linear_net(s, depth)
@@ -101,47 +125,82 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
         predicted_dW = s ** (depth - 1) * np.linalg.norm(X.T @ (s**depth * X - Y)) / m
         run = train.train(params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps)
         excess = run.costs - min_cost
-        res.arrays.update({f"{key}.forward": forward, f"{key}.forward_predicted": s**layers,
-                           f"{key}.backward": backward, f"{key}.backward_predicted": s ** (depth - layers),
-                           f"{key}.dW": dW, f"{key}.excess": excess})
-        res.values.update({
-            f"{key}.output_factor": float(forward[-1]), f"{key}.output_predicted": s**depth,
-            f"{key}.input_grad_factor": float(backward[0]), f"{key}.input_grad_predicted": s**depth,
-            f"{key}.dW": float(dW[0]), f"{key}.dW_predicted": float(predicted_dW),
-            f"{key}.dW_spread": float(dW.max() / dW.min()),
-            f"{key}.initial_cost": float(run.costs[0]),
-            f"{key}.diverged": run.diverged, f"{key}.diverged_at": -1 if run.diverged_at is None else run.diverged_at,
-            f"{key}.steps_to_min": _first(excess < tolerance * min_cost),
-            f"{key}.steps_to_leave_start": _first(run.costs < 0.9 * run.costs[0]),
-        })
+        res.arrays.update(
+            {
+                f"{key}.forward": forward,
+                f"{key}.forward_predicted": s**layers,
+                f"{key}.backward": backward,
+                f"{key}.backward_predicted": s ** (depth - layers),
+                f"{key}.dW": dW,
+                f"{key}.excess": excess,
+            }
+        )
+        res.values.update(
+            {
+                f"{key}.output_factor": float(forward[-1]),
+                f"{key}.output_predicted": s**depth,
+                f"{key}.input_grad_factor": float(backward[0]),
+                f"{key}.input_grad_predicted": s**depth,
+                f"{key}.dW": float(dW[0]),
+                f"{key}.dW_predicted": float(predicted_dW),
+                f"{key}.dW_spread": float(dW.max() / dW.min()),
+                f"{key}.initial_cost": float(run.costs[0]),
+                f"{key}.diverged": run.diverged,
+                f"{key}.diverged_at": -1 if run.diverged_at is None else run.diverged_at,
+                f"{key}.steps_to_min": _first(excess < tolerance * min_cost),
+                f"{key}.steps_to_leave_start": _first(run.costs < 0.9 * run.costs[0]),
+            }
+        )
         if not run.diverged:
             res.values[f"{key}.final_excess"] = float(excess[-1])
     e = res["s0.5.excess"]
-    on_second = (np.abs(e / res.values["rank_one_excess"] - 1) < 0.1)
+    on_second = np.abs(e / res.values["rank_one_excess"] - 1) < 0.1
     res.values["s0.5.steps_on_second_plateau"] = int(on_second.sum())
-    res.values["s0.5.second_plateau_excess"] = float(np.median(e[on_second])) if on_second.any() else -1.0
+    res.values["s0.5.second_plateau_excess"] = (
+        float(np.median(e[on_second])) if on_second.any() else -1.0
+    )
     res.values["dW_ratio_1_to_0.5"] = res.values["s1.dW"] / res.values["s0.5.dW"]
     res.values["dW_ratio_1.5_to_1"] = res.values["s1.5.dW"] / res.values["s1.dW"]
     return res
 
 
-@experiment("depth_lr_sweep", seed=0, depth=9, m=200, noise=0.1, steps=3000, tolerance=0.01,
-            lrs=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1), window=200)
+@experiment(
+    "depth_lr_sweep",
+    seed=0,
+    depth=9,
+    m=200,
+    noise=0.1,
+    steps=3000,
+    tolerance=0.01,
+    lrs=(1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1),
+    window=200,
+)
 def depth_lr_sweep(rng, depth, m, noise, steps, tolerance, lrs, window) -> Result:
     """Each start W = s·I trained at each learning rate: where it ends, and the curvature limits 2/λ_max."""
     X, Y, M_hat, min_cost = regression(rng, m, noise)
-    res = Result(arrays={"lrs": np.array(lrs)}, values={
-        "steps": steps, "min_cost": min_cost, "tolerance": tolerance, "window": window,
-        "rank_one_excess": rank_one_excess(X, M_hat)})
+    res = Result(
+        arrays={"lrs": np.array(lrs)},
+        values={
+            "steps": steps,
+            "min_cost": min_cost,
+            "tolerance": tolerance,
+            "window": window,
+            "rank_one_excess": rank_one_excess(X, M_hat),
+        },
+    )
     for s in SCALES:
         key = f"s{s:g}"
         params, activations = linear_net(s, depth)
         res.values[f"{key}.lr_limit_at_start"] = 2 / top_curvature(params, activations, X, Y)
         finals, outcomes = [], []
         for lr in lrs:
-            run = train.train(params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps)
+            run = train.train(
+                params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps
+            )
             excess = run.costs - min_cost
-            rises = np.diff(run.costs) > 1e-9 * run.costs[:-1]  # a real increase, not rounding at the minimum
+            rises = (
+                np.diff(run.costs) > 1e-9 * run.costs[:-1]
+            )  # a real increase, not rounding at the minimum
             det = np.linalg.det(product(run.final_params)) if not run.diverged else 0.0
             if run.diverged:
                 outcome = "diverged"
@@ -156,18 +215,26 @@ def depth_lr_sweep(rng, depth, m, noise, steps, tolerance, lrs, window) -> Resul
             finals.append(excess[-1])
             outcomes.append(outcome)
             res.arrays[f"{key}.lr{lr:g}.costs"] = run.costs
-            res.values.update({
-                f"{key}.lr{lr:g}.outcome": outcome,
-                f"{key}.lr{lr:g}.final_excess": float(excess[-1]) if not run.diverged else -1.0,
-                f"{key}.lr{lr:g}.diverged_at": -1 if run.diverged_at is None else run.diverged_at,
-                f"{key}.lr{lr:g}.steps_to_min": _first(excess < tolerance * min_cost),
-                f"{key}.lr{lr:g}.rises": int(rises.sum()),
-                f"{key}.lr{lr:g}.cost_after_one_step": float(run.costs[1]),
-                f"{key}.lr{lr:g}.det_sign": float(np.sign(det)),
-            })
-        res.arrays.update({f"{key}.final_excess": np.array(finals), f"{key}.outcome": np.array(outcomes)})
+            res.values.update(
+                {
+                    f"{key}.lr{lr:g}.outcome": outcome,
+                    f"{key}.lr{lr:g}.final_excess": float(excess[-1]) if not run.diverged else -1.0,
+                    f"{key}.lr{lr:g}.diverged_at": -1
+                    if run.diverged_at is None
+                    else run.diverged_at,
+                    f"{key}.lr{lr:g}.steps_to_min": _first(excess < tolerance * min_cost),
+                    f"{key}.lr{lr:g}.rises": int(rises.sum()),
+                    f"{key}.lr{lr:g}.cost_after_one_step": float(run.costs[1]),
+                    f"{key}.lr{lr:g}.det_sign": float(np.sign(det)),
+                }
+            )
+        res.arrays.update(
+            {f"{key}.final_excess": np.array(finals), f"{key}.outcome": np.array(outcomes)}
+        )
     solved, activations = linear_net(1.0, depth)
-    solved = train.train(solved, activations, "mse", X, Y, optimizer=train.SGD(0.01), steps=steps).final_params
+    solved = train.train(
+        solved, activations, "mse", X, Y, optimizer=train.SGD(0.01), steps=steps
+    ).final_params
     res.values["lr_limit_at_minimum"] = 2 / top_curvature(solved, activations, X, Y)
     return res
 
@@ -183,10 +250,14 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
     # log(|Wx|²/|x|²) for W ~ N(0, s²/n) is log(s²) + log(χ²_n / n): mean and variance from the digamma functions.
     drift = _digamma(width / 2, 0) - np.log(width / 2)
     spread = _digamma(width / 2, 1)
-    res = Result(arrays={"layers": layers, "log_std_predicted": np.sqrt(layers * spread) / 2,
-                         "geo_mean_predicted": np.exp(layers * drift / 2)},
-                 values={"width": width, "depth": depth, "draws": draws,
-                                                     "shown_at": shown_at})
+    res = Result(
+        arrays={
+            "layers": layers,
+            "log_std_predicted": np.sqrt(layers * spread) / 2,
+            "geo_mean_predicted": np.exp(layers * drift / 2),
+        },
+        values={"width": width, "depth": depth, "draws": draws, "shown_at": shown_at},
+    )
     for case, s in RANDOM_CASES.items():
         init = schemes.orthogonal() if s is None else schemes.normal(0.0, s / np.sqrt(width))
         forward = np.empty((draws, depth + 1))
@@ -198,21 +269,27 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
             # target a[L] - g makes dL/da[L] = g: an independent random output gradient to backpropagate
             da = nn.backward(params, rec, rec.a[-1] - grad_out, "mse").da
             forward[d] = [np.linalg.norm(a) for a in rec.a]
-            backward[d] = [np.linalg.norm(v) for v in da[::-1]]  # indexed by layers travelled back from the output
+            backward[d] = [
+                np.linalg.norm(v) for v in da[::-1]
+            ]  # indexed by layers travelled back from the output
         log_f = np.log(forward / forward[:, :1])
         log_b = np.log(backward / backward[:, :1])
         gain = 1.0 if s is None else s
         res.arrays.update({f"{case}.log_forward": log_f, f"{case}.log_backward": log_b})
         for l in (shown_at, depth):
-            res.values.update({
-                f"{case}.l{l}.mean_square": float(np.mean(np.exp(2 * log_f[:, l]))),
-                f"{case}.l{l}.mean_square_predicted": gain ** (2 * l),
-                f"{case}.l{l}.geo_mean": float(np.exp(np.mean(log_f[:, l]))),
-                f"{case}.l{l}.geo_mean_predicted": float(gain**l * np.exp(l * drift / 2)) if s else 1.0,
-                f"{case}.l{l}.log_std": float(np.std(log_f[:, l])),
-                f"{case}.l{l}.log_std_backward": float(np.std(log_b[:, l])),
-                f"{case}.l{l}.log_std_predicted": float(np.sqrt(l * spread) / 2) if s else 0.0,
-                f"{case}.l{l}.p10": float(np.exp(np.percentile(log_f[:, l], 10))),
-                f"{case}.l{l}.p90": float(np.exp(np.percentile(log_f[:, l], 90))),
-            })
+            res.values.update(
+                {
+                    f"{case}.l{l}.mean_square": float(np.mean(np.exp(2 * log_f[:, l]))),
+                    f"{case}.l{l}.mean_square_predicted": gain ** (2 * l),
+                    f"{case}.l{l}.geo_mean": float(np.exp(np.mean(log_f[:, l]))),
+                    f"{case}.l{l}.geo_mean_predicted": float(gain**l * np.exp(l * drift / 2))
+                    if s
+                    else 1.0,
+                    f"{case}.l{l}.log_std": float(np.std(log_f[:, l])),
+                    f"{case}.l{l}.log_std_backward": float(np.std(log_b[:, l])),
+                    f"{case}.l{l}.log_std_predicted": float(np.sqrt(l * spread) / 2) if s else 0.0,
+                    f"{case}.l{l}.p10": float(np.exp(np.percentile(log_f[:, l], 10))),
+                    f"{case}.l{l}.p90": float(np.exp(np.percentile(log_f[:, l], 90))),
+                }
+            )
     return res

@@ -19,18 +19,26 @@ Z_TEST = 6.0  # the agreement bound the tests use: |estimate - symbolic| <= 6 st
 SCHEMES = {
     "lecun_normal": (schemes.lecun_normal, lambda n_in, n_out: theory.lecun_variance(n_in)),
     "lecun_uniform": (schemes.lecun_uniform, lambda n_in, n_out: theory.lecun_variance(n_in)),
-    "lecun_truncated": (lambda: schemes.variance_scaling(1.0, "fan_in", "truncated_normal"),
-                        lambda n_in, n_out: theory.lecun_variance(n_in)),
+    "lecun_truncated": (
+        lambda: schemes.variance_scaling(1.0, "fan_in", "truncated_normal"),
+        lambda n_in, n_out: theory.lecun_variance(n_in),
+    ),
     "glorot_normal": (schemes.glorot_normal, theory.xavier_variance),
     "glorot_uniform": (schemes.glorot_uniform, theory.xavier_variance),
-    "glorot_truncated": (lambda: schemes.variance_scaling(1.0, "fan_avg", "truncated_normal"),
-                         theory.xavier_variance),
+    "glorot_truncated": (
+        lambda: schemes.variance_scaling(1.0, "fan_avg", "truncated_normal"),
+        theory.xavier_variance,
+    ),
     "he_normal": (schemes.he_normal, lambda n_in, n_out: theory.he_variance(n_in)),
     "he_uniform": (schemes.he_uniform, lambda n_in, n_out: theory.he_variance(n_in)),
-    "he_truncated": (lambda: schemes.variance_scaling(2.0, "fan_in", "truncated_normal"),
-                     lambda n_in, n_out: theory.he_variance(n_in)),
-    "fan_out_normal": (lambda: schemes.variance_scaling(1.0, "fan_out", "normal"),
-                       lambda n_in, n_out: theory.backward_variance(n_out)),
+    "he_truncated": (
+        lambda: schemes.variance_scaling(2.0, "fan_in", "truncated_normal"),
+        lambda n_in, n_out: theory.he_variance(n_in),
+    ),
+    "fan_out_normal": (
+        lambda: schemes.variance_scaling(1.0, "fan_out", "normal"),
+        lambda n_in, n_out: theory.backward_variance(n_out),
+    ),
 }
 
 
@@ -38,10 +46,18 @@ def compare(symbolic: float, estimate: float, se: float, n: int) -> dict:
     """One table row: the estimate, its 95% interval, and its distance from the symbolic value in SEs."""
     z = (estimate - symbolic) / se
     low, high = estimate - Z_CI * se, estimate + Z_CI * se
-    return {"symbolic": float(symbolic), "estimate": float(estimate), "se": float(se), "n": int(n),
-            "ci_low": float(low), "ci_high": float(high), "z": float(z),
-            "inside_ci": bool(low <= symbolic <= high), "agrees": bool(abs(z) <= Z_TEST),
-            "verdict": "yes" if abs(z) <= Z_TEST else "no"}
+    return {
+        "symbolic": float(symbolic),
+        "estimate": float(estimate),
+        "se": float(se),
+        "n": int(n),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "z": float(z),
+        "inside_ci": bool(low <= symbolic <= high),
+        "agrees": bool(abs(z) <= Z_TEST),
+        "verdict": "yes" if abs(z) <= Z_TEST else "no",
+    }
 
 
 def variance_of(x: np.ndarray) -> tuple[float, float, int]:
@@ -138,13 +154,17 @@ def _steps(values: dict) -> None:
     steps = theory.derive_all()
     used_by: dict[str, list[str]] = {name: [] for name in theory.ASSUMPTIONS}
     for number, step in enumerate(steps, start=1):
-        values.update({
-            f"{step.key}.number": number,
-            f"{step.key}.title": step.title,
-            f"{step.key}.latex": aligned(step.lines),
-            f"{step.key}.result": step.result,
-            f"{step.key}.uses": ", ".join(f"[`{name}`](#assume-{name})" for name in step.assumptions),
-        })
+        values.update(
+            {
+                f"{step.key}.number": number,
+                f"{step.key}.title": step.title,
+                f"{step.key}.latex": aligned(step.lines),
+                f"{step.key}.result": step.result,
+                f"{step.key}.uses": ", ".join(
+                    f"[`{name}`](#assume-{name})" for name in step.assumptions
+                ),
+            }
+        )
         for name in step.assumptions:
             used_by[name].append(f"[{number}](#{step.key})")
     values["steps"] = len(steps)
@@ -158,15 +178,37 @@ def _store(values: dict, prefix: str, row: dict) -> None:
     values.update({f"{prefix}.{field}": value for field, value in row.items()})
 
 
-@experiment("derivation", seed=0, n_samples=1_000_000, n_in=256, n_out=128, replicates=200, batch=64,
-            depth=10, width=64, gains=(0.8, 1.0, 1.25), alpha=0.5, tanh_input_vars=(0.01, 1.0))
-def derivation(rng, n_samples, n_in, n_out, replicates, batch, depth, width, gains, alpha,
-               tanh_input_vars) -> Result:
+@experiment(
+    "derivation",
+    seed=0,
+    n_samples=1_000_000,
+    n_in=256,
+    n_out=128,
+    replicates=200,
+    batch=64,
+    depth=10,
+    width=64,
+    gains=(0.8, 1.0, 1.25),
+    alpha=0.5,
+    tanh_input_vars=(0.01, 1.0),
+)
+def derivation(
+    rng, n_samples, n_in, n_out, replicates, batch, depth, width, gains, alpha, tanh_input_vars
+) -> Result:
     """The sympy derivations, and each result measured on initdoc's own schemes and layers."""
-    values: dict = {"n_samples": n_samples, "n_in": n_in, "n_out": n_out, "replicates": replicates,
-                    "batch": batch, "depth": depth, "width": width, "alpha": alpha, "z_test": Z_TEST}
+    values: dict = {
+        "n_samples": n_samples,
+        "n_in": n_in,
+        "n_out": n_out,
+        "replicates": replicates,
+        "batch": batch,
+        "depth": depth,
+        "width": width,
+        "alpha": alpha,
+        "z_test": Z_TEST,
+    }
     _steps(values)
-    side = int(math.isqrt(n_samples))
+    side = math.isqrt(n_samples)
 
     def draw(init) -> np.ndarray:
         return init(rng, (side, n_samples // side))
@@ -174,55 +216,99 @@ def derivation(rng, n_samples, n_in, n_out, replicates, batch, depth, width, gai
     mc: dict[str, dict] = {}
     # Product of independent factors: with means (the general formula) and without.
     mx, sx, my, sy = 1.0, 0.5, -2.0, 1.5
-    values.update({"product.mean_w": mx, "product.std_w": sx, "product.mean_a": my, "product.std_a": sy})
+    values.update(
+        {"product.mean_w": mx, "product.std_w": sx, "product.mean_a": my, "product.std_a": sy}
+    )
     X, Y = draw(schemes.normal(mx, sx)), draw(schemes.normal(my, sy))
-    mc["product_general"] = compare(theory.product_variance_value(mx, sx**2, my, sy**2), *variance_of(X * Y))
+    mc["product_general"] = compare(
+        theory.product_variance_value(mx, sx**2, my, sy**2), *variance_of(X * Y)
+    )
     fan_in = 4
     w = schemes.lecun_normal()(rng, (fan_in, n_samples // fan_in))
     values["product.fan_in"] = fan_in
     a = draw(schemes.uniform(theory.uniform_limit(1.0)))
-    mc["product_zero_mean"] = compare(theory.product_variance_value(0, theory.lecun_variance(fan_in), 0, 1.0),
-                                      *variance_of(w.ravel() * a.ravel()))
+    mc["product_zero_mean"] = compare(
+        theory.product_variance_value(0, theory.lecun_variance(fan_in), 0, 1.0),
+        *variance_of(w.ravel() * a.ravel()),
+    )
     # One layer forward and backward: the variance of the sum.
     for key, name in {"forward_lecun": "lecun_normal", "forward_glorot": "glorot_normal"}.items():
         make, variance = SCHEMES[name]
-        mc[key] = compare(theory.sum_variance_value(n_in, variance(n_in, n_out), 1.0),
-                          *_layer_ratio(rng, make(), n_in, n_out, batch, replicates))
-    for key, name in {"backward_fan_out": "fan_out_normal", "backward_glorot": "glorot_normal"}.items():
+        mc[key] = compare(
+            theory.sum_variance_value(n_in, variance(n_in, n_out), 1.0),
+            *_layer_ratio(rng, make(), n_in, n_out, batch, replicates),
+        )
+    for key, name in {
+        "backward_fan_out": "fan_out_normal",
+        "backward_glorot": "glorot_normal",
+    }.items():
         make, variance = SCHEMES[name]
-        mc[key] = compare(theory.sum_variance_value(n_out, variance(n_in, n_out), 1.0),
-                          *_backward_ratio(rng, make(), n_in, n_out, batch, replicates))
+        mc[key] = compare(
+            theory.sum_variance_value(n_out, variance(n_in, n_out), 1.0),
+            *_backward_ratio(rng, make(), n_in, n_out, batch, replicates),
+        )
     # Depth: the gain k per layer, compounded over L layers.
     for name, gain in zip(("vanish", "hold", "explode"), gains):
-        mc[f"depth_{name}"] = compare(theory.depth_variance(gain, depth, 1.0),
-                                      *_depth_ratio(rng, gain, depth, width, batch, replicates))
+        mc[f"depth_{name}"] = compare(
+            theory.depth_variance(gain, depth, 1.0),
+            *_depth_ratio(rng, gain, depth, width, batch, replicates),
+        )
         values[f"gain_{name}"] = gain
     # He: the second moment relu keeps, for normal and for uniform (both symmetric) z.
     z = draw(schemes.normal(0.0, 1.0))
     mc["relu_normal"] = compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(z) ** 2))
     u = draw(schemes.uniform(theory.uniform_limit(1.0)))
     mc["relu_uniform"] = compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(u) ** 2))
-    mc["leaky_normal"] = compare(theory.relu_moment_fraction(alpha), *mean_of(np.maximum(z, alpha * z) ** 2))
+    mc["leaky_normal"] = compare(
+        theory.relu_moment_fraction(alpha), *mean_of(np.maximum(z, alpha * z) ** 2)
+    )
     he_gain = n_in * theory.he_variance(n_in) * theory.relu_moment_fraction(0.0)
     mc["he_layer"] = compare(he_gain, *_he_layer_ratio(rng, n_in, batch, replicates))
     # The uniform bound and the truncated normal's constant.
     limit = 1.0
     values["uniform.limit"] = limit
-    mc["uniform_variance"] = compare((limit / theory.uniform_limit(1.0)) ** 2,
-                                     *variance_of(draw(schemes.uniform(limit))))
+    mc["uniform_variance"] = compare(
+        (limit / theory.uniform_limit(1.0)) ** 2, *variance_of(draw(schemes.uniform(limit)))
+    )
     normal = rng.standard_normal(n_samples)
-    mc["truncated_std"] = compare(theory.truncated_normal_std(), *std_of(normal[np.abs(normal) <= 2]))
+    mc["truncated_std"] = compare(
+        theory.truncated_normal_std(), *std_of(normal[np.abs(normal) <= 2])
+    )
     for key, row in mc.items():
         _store(values, f"mc.{key}", row)
-    values.update({"mc.rows": len(mc), "mc.agree": sum(r["agrees"] for r in mc.values()),
-                   "mc.inside_ci": sum(r["inside_ci"] for r in mc.values())})
+    values.update(
+        {
+            "mc.rows": len(mc),
+            "mc.agree": sum(r["agrees"] for r in mc.values()),
+            "mc.inside_ci": sum(r["inside_ci"] for r in mc.values()),
+        }
+    )
 
     # The linear-regime approximation behind the tanh rule, off and on.
     for name, input_var in zip(("small", "unit"), tanh_input_vars):
-        row = compare(1.0, *_layer_ratio(rng, schemes.lecun_normal(), n_in, n_out, batch, replicates,
-                                         activation="tanh", input_std=math.sqrt(input_var)))
-        _store(values, f"tanh.{name}", {**row, "input_var": input_var, "shortfall": 1 - row["estimate"],
-                                        "series_shortfall": tanh_series_shortfall(input_var)})
+        row = compare(
+            1.0,
+            *_layer_ratio(
+                rng,
+                schemes.lecun_normal(),
+                n_in,
+                n_out,
+                batch,
+                replicates,
+                activation="tanh",
+                input_std=math.sqrt(input_var),
+            ),
+        )
+        _store(
+            values,
+            f"tanh.{name}",
+            {
+                **row,
+                "input_var": input_var,
+                "shortfall": 1 - row["estimate"],
+                "series_shortfall": tanh_series_shortfall(input_var),
+            },
+        )
 
     # Each scheme's drawn variance against the variance the theory derives for it.
     copies = max(1, n_samples // (n_in * n_out))
@@ -240,12 +326,17 @@ def derivation(rng, n_samples, n_in, n_out, replicates, batch, depth, width, gai
         _store(values, f"scheme.{name}", row)
 
     # Two claims of the source article, as numbers.
-    values.update({
-        "harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
-        "hm_fans": 2 * n_in * n_out / (n_in + n_out),
-        "glorot_variance": theory.xavier_variance(n_in, n_out),
-        "he_variance": theory.he_variance(n_in),
-        "twice_glorot": 2 * theory.xavier_variance(n_in, n_out),
-        "forward_mean_of_ratios": (mc["forward_glorot"]["symbolic"] + mc["backward_glorot"]["symbolic"]) / 2,
-    })
+    values.update(
+        {
+            "harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
+            "hm_fans": 2 * n_in * n_out / (n_in + n_out),
+            "glorot_variance": theory.xavier_variance(n_in, n_out),
+            "he_variance": theory.he_variance(n_in),
+            "twice_glorot": 2 * theory.xavier_variance(n_in, n_out),
+            "forward_mean_of_ratios": (
+                mc["forward_glorot"]["symbolic"] + mc["backward_glorot"]["symbolic"]
+            )
+            / 2,
+        }
+    )
     return Result(arrays={}, values=values)

@@ -25,23 +25,31 @@ SATURATED = 0.99  # a tanh unit with |a| above this passes back less than 2% of 
 def split(rng, labels: np.ndarray, n_train: int, n_heldout: int) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of a training and a held-out set, the same number of each digit in both, shuffled."""
     if n_train % N_CLASSES or n_heldout % N_CLASSES:
-        raise UserError(f"n_train and n_heldout must be multiples of {N_CLASSES} (one share per digit)")
+        raise UserError(
+            f"n_train and n_heldout must be multiples of {N_CLASSES} (one share per digit)"
+        )
     per_train, per_heldout = n_train // N_CLASSES, n_heldout // N_CLASSES
     train_rows, heldout_rows = [], []
     for digit in range(N_CLASSES):
         rows = rng.permutation(np.flatnonzero(labels == digit))
         if len(rows) < per_train + per_heldout:
-            raise UserError(f"only {len(rows)} images of the digit {digit}; "
-                            f"n_train + n_heldout needs {per_train + per_heldout} of each")
+            raise UserError(
+                f"only {len(rows)} images of the digit {digit}; "
+                f"n_train + n_heldout needs {per_train + per_heldout} of each"
+            )
         train_rows.append(rows[:per_train])
-        heldout_rows.append(rows[per_train:per_train + per_heldout])
-    return rng.permutation(np.concatenate(train_rows)), rng.permutation(np.concatenate(heldout_rows))
+        heldout_rows.append(rows[per_train : per_train + per_heldout])
+    return rng.permutation(np.concatenate(train_rows)), rng.permutation(
+        np.concatenate(heldout_rows)
+    )
 
 
 def display_batch(rng, labels: np.ndarray, n_display: int) -> np.ndarray:
     """Positions of n_display held-out digits, the same number of each, in a shuffled order."""
     per = n_display // N_CLASSES
-    return rng.permutation(np.concatenate([np.flatnonzero(labels == d)[:per] for d in range(N_CLASSES)]))
+    return rng.permutation(
+        np.concatenate([np.flatnonzero(labels == d)[:per] for d in range(N_CLASSES)])
+    )
 
 
 def histogram(a: np.ndarray, lo: float, hi: float, bins: int, closed: bool) -> np.ndarray:
@@ -50,7 +58,9 @@ def histogram(a: np.ndarray, lo: float, hi: float, bins: int, closed: bool) -> n
     closed: hi itself belongs to the last bin (tanh reaches exactly 1.0 in float32), so the extra bin stays empty.
     """
     a = a[np.isfinite(a)].ravel()
-    index = np.clip(np.floor((a - lo) / (hi - lo) * bins), 0, bins - 1 if closed else bins).astype(np.int64)
+    index = np.clip(np.floor((a - lo) / (hi - lo) * bins), 0, bins - 1 if closed else bins).astype(
+        np.int64
+    )
     return np.bincount(index, minlength=bins + 1) / max(a.size, 1)
 
 
@@ -59,62 +69,129 @@ def hist_range(act: str, relu_max: float) -> tuple[float, float]:
     return (-1.0, 1.0) if act == "tanh" else (0.0, relu_max)
 
 
-@experiment("mnist", seed=0, data=mnist.source(), n_train=4000, n_heldout=1000, n_display=100,
-            hidden=[300, 300, 300, 300], lr=0.1, batch_size=100, epochs=10, every=8, bins=32, relu_max=4.0)
-def mnist_run(rng, data, n_train, n_heldout, n_display, hidden, lr, batch_size, epochs, every, bins,
-              relu_max) -> Result:
+@experiment(
+    "mnist",
+    seed=0,
+    data=mnist.source(),
+    n_train=4000,
+    n_heldout=1000,
+    n_display=100,
+    hidden=[300, 300, 300, 300],
+    lr=0.1,
+    batch_size=100,
+    epochs=10,
+    every=8,
+    bins=32,
+    relu_max=4.0,
+)
+def mnist_run(
+    rng, data, n_train, n_heldout, n_display, hidden, lr, batch_size, epochs, every, bins, relu_max
+) -> Result:
     """MNIST digits, a 784-300x4-10 network, SGD from each initialization with tanh and relu."""
     digits = mnist.load(data)
     X = digits.images.reshape(len(digits.images), -1).astype(np.float32) / 255
     y = digits.labels.astype(np.int64)
     train_rows, heldout_rows = split(rng, y, n_train, n_heldout)
-    X_train, y_train, X_held, y_held = X[train_rows], y[train_rows], X[heldout_rows], y[heldout_rows]
+    X_train, y_train, X_held, y_held = (
+        X[train_rows],
+        y[train_rows],
+        X[heldout_rows],
+        y[heldout_rows],
+    )
     shown = display_batch(rng, y_held, n_display)
     sizes = [X.shape[1], *hidden, N_CLASSES]
     steps_per_epoch = -(-n_train // batch_size)
     steps = epochs * steps_per_epoch
-    frames = np.array(sorted({*range(0, steps, every), steps}))  # the network after this many updates
+    frames = np.array(
+        sorted({*range(0, steps, every), steps})
+    )  # the network after this many updates
     order_seed = int(rng.integers(2**32))  # every run sees the same batches in the same order
     counts = np.bincount(y, minlength=N_CLASSES)
     images = digits.images[heldout_rows[shown]]
     res = Result(
-        arrays={"frames": frames, "display_images": images, "display_labels": y_held[shown],
-                "train_counts": np.bincount(y_train, minlength=N_CLASSES),
-                "heldout_counts": np.bincount(y_held, minlength=N_CLASSES)},
-        values={"source": digits.source, "n_digits": len(y), "per_digit_min": int(counts.min()),
-                "per_digit_max": int(counts.max()), "n_train": len(y_train), "n_heldout": len(y_held),
-                "n_train_per_digit": n_train // N_CLASSES, "n_heldout_per_digit": n_heldout // N_CLASSES,
-                "n_display": len(shown), "display_bytes": int(images.nbytes), "lr": lr, "batch_size": batch_size,
-                "epochs": epochs, "steps": steps, "steps_per_epoch": steps_per_epoch, "n_frames": len(frames),
-                "every": every, "depth": len(hidden), "width": hidden[0], "bins": bins, "relu_max": relu_max,
-                "chance_accuracy": 1 / N_CLASSES, "chance_cost": float(np.log(N_CLASSES))})
+        arrays={
+            "frames": frames,
+            "display_images": images,
+            "display_labels": y_held[shown],
+            "train_counts": np.bincount(y_train, minlength=N_CLASSES),
+            "heldout_counts": np.bincount(y_held, minlength=N_CLASSES),
+        },
+        values={
+            "source": digits.source,
+            "n_digits": len(y),
+            "per_digit_min": int(counts.min()),
+            "per_digit_max": int(counts.max()),
+            "n_train": len(y_train),
+            "n_heldout": len(y_held),
+            "n_train_per_digit": n_train // N_CLASSES,
+            "n_heldout_per_digit": n_heldout // N_CLASSES,
+            "n_display": len(shown),
+            "display_bytes": int(images.nbytes),
+            "lr": lr,
+            "batch_size": batch_size,
+            "epochs": epochs,
+            "steps": steps,
+            "steps_per_epoch": steps_per_epoch,
+            "n_frames": len(frames),
+            "every": every,
+            "depth": len(hidden),
+            "width": hidden[0],
+            "bins": bins,
+            "relu_max": relu_max,
+            "chance_accuracy": 1 / N_CLASSES,
+            "chance_cost": float(np.log(N_CLASSES)),
+        },
+    )
     for run_name, run_rng in zip(RUNS, rng.spawn(len(RUNS))):
         act, init = run_name.split("_")
         activations = [act] * len(hidden) + ["softmax"]
         params = nn.init_params(run_rng, sizes, INITS[init][1], dtype=np.float32)
-        run = train.train(params, activations, "softmax_cross_entropy", X_train, y_train,
-                          optimizer=train.SGD(lr), epochs=epochs, batch_size=batch_size,
-                          rng=np.random.default_rng(order_seed), snapshot_at=frames[:-1])
+        run = train.train(
+            params,
+            activations,
+            "softmax_cross_entropy",
+            X_train,
+            y_train,
+            optimizer=train.SGD(lr),
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=np.random.default_rng(order_seed),
+            snapshot_at=frames[:-1],
+        )
         res.arrays[f"{run_name}.costs"] = run.costs
-        res.arrays.update({f"{run_name}.{k}": v for k, v in _frames(run, activations, X_held, y_held, shown,
-                                                                     frames, bins, relu_max).items()})
+        res.arrays.update(
+            {
+                f"{run_name}.{k}": v
+                for k, v in _frames(
+                    run, activations, X_held, y_held, shown, frames, bins, relu_max
+                ).items()
+            }
+        )
         res.values.update(_summary(run_name, run, params, res.arrays, steps_per_epoch))
     return res
 
 
-def _frames(run, activations, X_held, y_held, shown, frames, bins, relu_max) -> dict[str, np.ndarray]:
+def _frames(
+    run, activations, X_held, y_held, shown, frames, bins, relu_max
+) -> dict[str, np.ndarray]:
     """Training cost, held-out accuracy, hidden-layer histograms and the display batch's predictions, per frame."""
     n_hidden = len(activations) - 1
     lo, hi = hist_range(activations[0], relu_max)
     states = [s.params for s in run.snapshots] + ([] if run.diverged else [run.final_params])
-    out = {"train_cost": np.full(len(frames), np.nan), "accuracy": np.full(len(frames), np.nan),
-           "hist": np.zeros((len(frames), n_hidden, bins + 1)), "inactive": np.full((len(frames), n_hidden), np.nan),
-           "saturated": np.full((len(frames), n_hidden), np.nan),
-           "predictions": np.full((len(frames), len(shown)), -1, dtype=np.int8)}
+    out = {
+        "train_cost": np.full(len(frames), np.nan),
+        "accuracy": np.full(len(frames), np.nan),
+        "hist": np.zeros((len(frames), n_hidden, bins + 1)),
+        "inactive": np.full((len(frames), n_hidden), np.nan),
+        "saturated": np.full((len(frames), n_hidden), np.nan),
+        "predictions": np.full((len(frames), len(shown)), -1, dtype=np.int8),
+    }
     with np.errstate(all="ignore"):  # N(0, 1) weights overflow float32 on the way to diverging
         for i, params in enumerate(states):
             since = frames[i - 1] if i else 0
-            out["train_cost"][i] = np.mean(run.costs[since:max(frames[i], 1)])  # the batches since the last frame
+            out["train_cost"][i] = np.mean(
+                run.costs[since : max(frames[i], 1)]
+            )  # the batches since the last frame
             record = nn.forward(params, activations, X_held)
             predicted = record.a[-1].argmax(axis=1)
             out["accuracy"][i] = np.mean(predicted == y_held)
@@ -127,7 +204,9 @@ def _frames(run, activations, X_held, y_held, shown, frames, bins, relu_max) -> 
                     out["hist"][i, l - 1] = histogram(a, lo, hi, bins, closed=True)
                 else:
                     positive = histogram(a[a != 0], lo, hi, bins, closed=False)
-                    out["hist"][i, l - 1] = positive * (1 - out["inactive"][i, l - 1])  # shares of all values
+                    out["hist"][i, l - 1] = positive * (
+                        1 - out["inactive"][i, l - 1]
+                    )  # shares of all values
     out["n_valid"] = np.array(len(states))
     return out
 
@@ -139,28 +218,43 @@ def _summary(run_name, run, params, arrays, steps_per_epoch) -> dict:
     accuracy, predictions = arrays[f"{run_name}.accuracy"], arrays[f"{run_name}.predictions"]
     labels = arrays["display_labels"]
     moved = [float(np.abs(W1 - W0).max()) for (W1, _), (W0, _) in zip(run.final_params, params)]
-    bias_moved = [float(np.abs(b1 - b0).max()) for (_, b1), (_, b0) in zip(run.final_params, params)]
+    bias_moved = [
+        float(np.abs(b1 - b0).max()) for (_, b1), (_, b0) in zip(run.final_params, params)
+    ]
     costs = run.costs
-    values = {} if run.diverged else {  # after a divergence these would describe a network that no longer exists
-        f"{run_name}.last_epoch_cost": float(np.mean(costs[-steps_per_epoch:])),
-        f"{run_name}.max_weight_change": max(moved),
-        f"{run_name}.max_hidden_bias_change": max(bias_moved[:-1]),
-        f"{run_name}.output_bias_change": bias_moved[-1],
-    }
-    return values | {
-        f"{run_name}.diverged": run.diverged,
-        f"{run_name}.diverged_at": -1 if run.diverged_at is None else int(run.diverged_at),
-        f"{run_name}.first_cost": float(costs[0]),
-        f"{run_name}.first_accuracy": float(accuracy[0]),
-        f"{run_name}.final_accuracy": float(accuracy[last]),
-        f"{run_name}.epoch1_accuracy": float(accuracy[min(last, np.searchsorted(arrays["frames"], steps_per_epoch))]),
-        f"{run_name}.final_misclassified": int(np.sum(predictions[last] != labels)),
-        f"{run_name}.final_distinct_predictions": int(len(np.unique(predictions[last]))),
-    } | _edges(run_name, arrays, last)
+    values = (
+        {}
+        if run.diverged
+        else {  # after a divergence these would describe a network that no longer exists
+            f"{run_name}.last_epoch_cost": float(np.mean(costs[-steps_per_epoch:])),
+            f"{run_name}.max_weight_change": max(moved),
+            f"{run_name}.max_hidden_bias_change": max(bias_moved[:-1]),
+            f"{run_name}.output_bias_change": bias_moved[-1],
+        }
+    )
+    return (
+        values
+        | {
+            f"{run_name}.diverged": run.diverged,
+            f"{run_name}.diverged_at": -1 if run.diverged_at is None else int(run.diverged_at),
+            f"{run_name}.first_cost": float(costs[0]),
+            f"{run_name}.first_accuracy": float(accuracy[0]),
+            f"{run_name}.final_accuracy": float(accuracy[last]),
+            f"{run_name}.epoch1_accuracy": float(
+                accuracy[min(last, np.searchsorted(arrays["frames"], steps_per_epoch))]
+            ),
+            f"{run_name}.final_misclassified": int(np.sum(predictions[last] != labels)),
+            f"{run_name}.final_distinct_predictions": len(np.unique(predictions[last])),
+        }
+        | _edges(run_name, arrays, last)
+    )
 
 
 def _edges(run_name, arrays, last) -> dict:
     """The share of tanh units saturated, or of relu units inactive (a = 0), at the first and last frame."""
     key = "saturated" if run_name.startswith("tanh") else "inactive"
     share = arrays[f"{run_name}.{key}"].mean(axis=1)
-    return {f"{run_name}.first_{key}": float(share[0]), f"{run_name}.final_{key}": float(share[last])}
+    return {
+        f"{run_name}.first_{key}": float(share[0]),
+        f"{run_name}.final_{key}": float(share[last]),
+    }

@@ -11,8 +11,13 @@ from initdoc.result import Result
 SIZES = (2, 6, 3, 1)
 # Weight variance v / n_in for each scheme (biases start at zero); "he" is v = 2.
 SCHEMES = {"zero": 0.0, "too_small": 0.01, "appropriate": 1.0, "he": 2.0, "too_large": 100.0}
-LABELS = {"zero": "zero", "too_small": "too small", "appropriate": "appropriate", "he": "He",
-          "too_large": "too large"}
+LABELS = {
+    "zero": "zero",
+    "too_small": "too small",
+    "appropriate": "appropriate",
+    "he": "He",
+    "too_large": "too large",
+}
 DATASETS = ("circle", "spiral", "xor", "gaussians")
 HIDDEN = ("relu", "tanh")
 CHANCE = float(np.log(2))  # the cost of answering ½ for every point
@@ -88,8 +93,9 @@ def probability(params: list, kind: str, X: np.ndarray) -> np.ndarray:
     return np.where(logit >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def train_batch(params: list, kind: str, X: np.ndarray, Y: np.ndarray, lr: float, steps: int,
-                snapshot_at=()) -> dict:
+def train_batch(
+    params: list, kind: str, X: np.ndarray, Y: np.ndarray, lr: float, steps: int, snapshot_at=()
+) -> dict:
     """Full-batch gradient descent of R stacked networks at once (hidden `kind`, sigmoid output, BCE).
 
     params: [(W (R, n_in, n_out), b (R, 1, n_out)), ...]; X: (R, m, 2); Y: (R, m, 1). A run whose cost
@@ -100,8 +106,13 @@ def train_batch(params: list, kind: str, X: np.ndarray, Y: np.ndarray, lr: float
     at = {int(t): i for i, t in enumerate(snapshot_at)}
     costs = np.full((R, steps), np.nan)
     live = np.ones(R, dtype=bool)
-    ones = np.ones((1, m), X.dtype)  # sums over the points as a matmul: much faster than .sum(axis=1)
-    shots = [[np.empty((R, len(at), *p.shape[1:]), X.dtype) for pair in params for p in pair] for _ in range(2)]
+    ones = np.ones(
+        (1, m), X.dtype
+    )  # sums over the points as a matmul: much faster than .sum(axis=1)
+    shots = [
+        [np.empty((R, len(at), *p.shape[1:]), X.dtype) for pair in params for p in pair]
+        for _ in range(2)
+    ]
     with np.errstate(all="ignore"):
         for t in range(steps):
             z, a = forward(params, kind, X)
@@ -122,8 +133,10 @@ def train_batch(params: list, kind: str, X: np.ndarray, Y: np.ndarray, lr: float
                     for k, p in enumerate(p for pair in pairs for p in pair):
                         store[k][:, at[t]] = p
             keep = live[:, None, None]
-            params = [(np.where(keep, W - lr * dW, W), np.where(keep, b - lr * db, b))
-                      for (W, b), (dW, db) in zip(params, grads)]
+            params = [
+                (np.where(keep, W - lr * dW, W), np.where(keep, b - lr * db, b))
+                for (W, b), (dW, db) in zip(params, grads)
+            ]
     return {"costs": costs, "params": params, "snap_params": shots[0], "snap_grads": shots[1]}
 
 
@@ -135,19 +148,30 @@ def initial_params(weight_seed: int, v: float, dtype=np.float64) -> list:
 
 def stack(nets: list, dtype) -> list:
     """A list of networks [(W, b), ...] as one stacked network with a leading run axis."""
-    return [(np.stack([net[l][0] for net in nets]).astype(dtype),
-             np.stack([net[l][1][None, :] for net in nets]).astype(dtype)) for l in range(len(SIZES) - 1)]
+    return [
+        (
+            np.stack([net[l][0] for net in nets]).astype(dtype),
+            np.stack([net[l][1][None, :] for net in nets]).astype(dtype),
+        )
+        for l in range(len(SIZES) - 1)
+    ]
 
 
-def train_all(rng, n_points: int, draws: int, lr: float, steps: int, dtype, snapshot_at=()) -> tuple:
+def train_all(
+    rng, n_points: int, draws: int, lr: float, steps: int, dtype, snapshot_at=()
+) -> tuple:
     """Every (hidden, dataset, scheme, draw) run; the same data and weight draw across schemes and activations."""
     sets = [data.toy(name, rng, n_points) for name in DATASETS]
     seeds = rng.integers(0, 2**31, size=(len(DATASETS), draws))
-    keys = [(d, s, k) for d in range(len(DATASETS)) for s in range(len(SCHEMES)) for k in range(draws)]
+    keys = [
+        (d, s, k) for d in range(len(DATASETS)) for s in range(len(SCHEMES)) for k in range(draws)
+    ]
     nets = [initial_params(int(seeds[d, k]), list(SCHEMES.values())[s]) for d, s, k in keys]
     X = np.stack([sets[d][0] for d, _, _ in keys]).astype(dtype)
     Y = np.stack([sets[d][1] for d, _, _ in keys]).astype(dtype)
-    runs = {kind: train_batch(stack(nets, dtype), kind, X, Y, lr, steps, snapshot_at) for kind in HIDDEN}
+    runs = {
+        kind: train_batch(stack(nets, dtype), kind, X, Y, lr, steps, snapshot_at) for kind in HIDDEN
+    }
     return sets, stack(nets, dtype), X, Y, runs
 
 
@@ -155,15 +179,29 @@ def _grid_shape(*lead: int) -> tuple:
     return (len(HIDDEN), len(DATASETS), len(SCHEMES), *lead)
 
 
-@experiment("playground", seed=0, n_points=100, lr=0.1, steps=5000, n_frames=100, grid_resolution=51)
+@experiment(
+    "playground", seed=0, n_points=100, lr=0.1, steps=5000, n_frames=100, grid_resolution=51
+)
 def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
     """Each (hidden activation, dataset, scheme) run of the [2, 6, 3, 1] network, with snapshots for playback."""
     at = frames(steps, n_frames)
     sets, start, X, Y, runs = train_all(rng, n_points, 1, lr, steps, np.float64, at)
     grid = data.grid(data.EXTENT, grid_resolution)
-    res = Result(arrays={"frames": at, "X": np.stack([s[0] for s in sets]), "y": np.stack([s[1] for s in sets])},
-                 values={"n_points": n_points, "lr": lr, "steps": steps, "n_frames": len(at),
-                         "grid_resolution": grid_resolution, "chance_cost": CHANCE})
+    res = Result(
+        arrays={
+            "frames": at,
+            "X": np.stack([s[0] for s in sets]),
+            "y": np.stack([s[1] for s in sets]),
+        },
+        values={
+            "n_points": n_points,
+            "lr": lr,
+            "steps": steps,
+            "n_frames": len(at),
+            "grid_resolution": grid_resolution,
+            "chance_cost": CHANCE,
+        },
+    )
     shape = _grid_shape()
     res.arrays["costs"] = np.stack([runs[k]["costs"] for k in HIDDEN]).reshape(*shape, steps)
     for name, index in (("params", "snap_params"), ("grads", "snap_grads")):
@@ -175,34 +213,51 @@ def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
         final = runs[kind]["params"]
         G = np.broadcast_to(grid, (len(X), *grid.shape))
         prob = probability(final, kind, G).reshape(-1, grid_resolution, grid_resolution)
-        res.arrays.setdefault("prob", np.empty((*shape, grid_resolution, grid_resolution)))[h] = prob.reshape(
-            *shape[1:], grid_resolution, grid_resolution)
+        res.arrays.setdefault("prob", np.empty((*shape, grid_resolution, grid_resolution)))[h] = (
+            prob.reshape(*shape[1:], grid_resolution, grid_resolution)
+        )
         acc = ((probability(final, kind, X) > 0.5) == (Y[..., 0] > 0.5)).mean(axis=1)
         z0, a0 = forward(start, kind, X)
         z, a = forward(final, kind, X)
-        for r, (d, s) in enumerate((d, s) for d in range(len(DATASETS)) for s in range(len(SCHEMES))):
+        for r, (d, s) in enumerate(
+            (d, s) for d in range(len(DATASETS)) for s in range(len(SCHEMES))
+        ):
             costs = runs[kind]["costs"][r]
             key = f"{kind}.{DATASETS[d]}.{list(SCHEMES)[s]}"
             first_grads = [runs[kind]["snap_grads"][k][r, 0] for k in (0, 2, 4)]
-            res.values.update({
-                f"{key}.regime": regime(costs),
-                f"{key}.oscillating": oscillating(costs),
-                f"{key}.big_rises": big_rises(costs),
-                f"{key}.early_rises": big_rises(costs[:EARLY + 1]),
-                f"{key}.diverged": bool(not np.isfinite(costs).all()),
-                f"{key}.initial_cost": float(costs[0]),
-                f"{key}.final_cost": float(costs[-1]),
-                f"{key}.halfway_cost": float(costs[steps // 2]),
-                f"{key}.steps_at_chance": steps_at_chance(costs),
-                f"{key}.accuracy": float(acc[r]),
-                f"{key}.max_initial_logit": float(np.abs(z0[-1][r]).max()),
-                f"{key}.initial_grad": float(np.sqrt(np.mean(np.concatenate([g.ravel() for g in first_grads]) ** 2))),
-                f"{key}.final_grad": float(np.sqrt(np.mean(np.concatenate(
-                    [runs[kind]["snap_grads"][k][r, -1].ravel() for k in (0, 2, 4)]) ** 2))),
-            })
+            res.values.update(
+                {
+                    f"{key}.regime": regime(costs),
+                    f"{key}.oscillating": oscillating(costs),
+                    f"{key}.big_rises": big_rises(costs),
+                    f"{key}.early_rises": big_rises(costs[: EARLY + 1]),
+                    f"{key}.diverged": bool(not np.isfinite(costs).all()),
+                    f"{key}.initial_cost": float(costs[0]),
+                    f"{key}.final_cost": float(costs[-1]),
+                    f"{key}.halfway_cost": float(costs[steps // 2]),
+                    f"{key}.steps_at_chance": steps_at_chance(costs),
+                    f"{key}.accuracy": float(acc[r]),
+                    f"{key}.max_initial_logit": float(np.abs(z0[-1][r]).max()),
+                    f"{key}.initial_grad": float(
+                        np.sqrt(np.mean(np.concatenate([g.ravel() for g in first_grads]) ** 2))
+                    ),
+                    f"{key}.final_grad": float(
+                        np.sqrt(
+                            np.mean(
+                                np.concatenate(
+                                    [runs[kind]["snap_grads"][k][r, -1].ravel() for k in (0, 2, 4)]
+                                )
+                                ** 2
+                            )
+                        )
+                    ),
+                }
+            )
             for when, acts in (("start", a0), ("end", a)):
                 hidden = np.concatenate([acts[1][r], acts[2][r]], axis=1)
-                if kind == "relu":  # the share of (point, unit) pairs where the unit is on, per layer
+                if (
+                    kind == "relu"
+                ):  # the share of (point, unit) pairs where the unit is on, per layer
                     res.values[f"{key}.active_{when}_1"] = float(np.mean(acts[1][r] > 0))
                     res.values[f"{key}.active_{when}_2"] = float(np.mean(acts[2][r] > 0))
                 else:  # the share of hidden activations within 1 % of ±1, where tanh' < 0.02
@@ -226,11 +281,15 @@ def init_scale_sweep(rng, n_points, lr, steps, draws) -> Result:
         runs_here = costs[h, d, s]
         res.values[f"{key}.nonfinite"] = int(np.sum(~np.isfinite(runs_here).all(axis=1)))
         res.values[f"{key}.oscillating"] = int(sum(oscillating(c) for c in runs_here))
-        res.values[f"{key}.slow_starts"] = int(sum(steps_at_chance(c) >= SLOW_STEPS for c in runs_here))
+        res.values[f"{key}.slow_starts"] = int(
+            sum(steps_at_chance(c) >= SLOW_STEPS for c in runs_here)
+        )
         for r, name in enumerate(REGIMES):
             res.values[f"{key}.{name.replace(' ', '_')}"] = int(counts[h, d, s, r])
     for s, scheme in enumerate(SCHEMES):
-        res.values[f"{scheme}.oscillating"] = int(sum(oscillating(c) for c in costs[:, :, s].reshape(-1, steps)))
+        res.values[f"{scheme}.oscillating"] = int(
+            sum(oscillating(c) for c in costs[:, :, s].reshape(-1, steps))
+        )
         res.values[f"{scheme}.runs"] = int(np.prod(costs[:, :, s].shape[:-1]))
     for h, kind in enumerate(HIDDEN):
         res.values[f"{kind}.nonfinite"] = int(np.sum(~np.isfinite(costs[h]).all(axis=-1)))

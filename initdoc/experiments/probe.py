@@ -27,25 +27,46 @@ def hidden_rates(z2: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
 def probe_examples(rng, batch, probe_seed) -> Result:
     """The probe on a 4-layer tanh MLP and on 30-layer relu, tanh and sigmoid MLPs (its own seeded draws)."""
     seed = probe_seed
-    res = Result(values={"batch": batch, "seed": seed, "vanish": probe.VANISH, "explode": probe.EXPLODE})
+    res = Result(
+        values={"batch": batch, "seed": seed, "vanish": probe.VANISH, "explode": probe.EXPLODE}
+    )
     for name, (architecture, activation, scheme) in EXAMPLES.items():
         p = probe.run(architecture, activation, scheme, batch=batch, seed=seed)
         text = probe.report(p)
         rates = hidden_rates(p.measured_z2, p.sizes)
-        res.arrays.update({f"{name}.sizes": np.array(p.sizes), f"{name}.measured_z2": p.measured_z2,
-                           f"{name}.measured_d2": p.measured_d2, f"{name}.rates": rates})
-        res.values.update({
-            f"{name}.text": text, f"{name}.command": command(architecture, activation, scheme, batch, seed),
-            f"{name}.verdict": p.verdict, f"{name}.forward": p.forward, f"{name}.backward": p.backward,
-            f"{name}.layers": len(p.sizes) - 1, f"{name}.hidden": p.hidden,
-            f"{name}.rate": float(np.exp(np.mean(np.log(rates)))) if rates.size else 1.0,
-            f"{name}.advice": probe.advice(p)[0] if p.verdict != "holds" else "",
-        })
+        res.arrays.update(
+            {
+                f"{name}.sizes": np.array(p.sizes),
+                f"{name}.measured_z2": p.measured_z2,
+                f"{name}.measured_d2": p.measured_d2,
+                f"{name}.rates": rates,
+            }
+        )
+        res.values.update(
+            {
+                f"{name}.text": text,
+                f"{name}.command": command(architecture, activation, scheme, batch, seed),
+                f"{name}.verdict": p.verdict,
+                f"{name}.forward": p.forward,
+                f"{name}.backward": p.backward,
+                f"{name}.layers": len(p.sizes) - 1,
+                f"{name}.hidden": p.hidden,
+                f"{name}.rate": float(np.exp(np.mean(np.log(rates)))) if rates.size else 1.0,
+                f"{name}.advice": probe.advice(p)[0] if p.verdict != "holds" else "",
+            }
+        )
         if p.predicted_z2 is not None:
             predicted = hidden_rates(p.predicted_z2, p.sizes)
-            res.arrays.update({f"{name}.predicted_z2": p.predicted_z2, f"{name}.predicted_d2": p.predicted_d2,
-                               f"{name}.predicted_rates": predicted})
-            res.values[f"{name}.predicted_rate"] = float(predicted.mean()) if predicted.size else 1.0
+            res.arrays.update(
+                {
+                    f"{name}.predicted_z2": p.predicted_z2,
+                    f"{name}.predicted_d2": p.predicted_d2,
+                    f"{name}.predicted_rates": predicted,
+                }
+            )
+            res.values[f"{name}.predicted_rate"] = (
+                float(predicted.mean()) if predicted.size else 1.0
+            )
             last = p.hidden - 1
             res.values[f"{name}.overestimate"] = float(p.predicted_z2[last] / p.measured_z2[last])
     return res
@@ -53,7 +74,12 @@ def probe_examples(rng, batch, probe_seed) -> Result:
 
 def command(architecture: str, activation: str, scheme: str, batch: int, seed: int) -> str:
     """The CLI call that prints an example."""
-    extra = "".join(f" --{flag} {value}" for flag, value, default in
-                    (("batch", batch, 1000), ("seed", seed, 0)) if value != default)
-    quoted = f"'{architecture}'" if "*" in architecture else architecture  # keep the shell from globbing
+    extra = "".join(
+        f" --{flag} {value}"
+        for flag, value, default in (("batch", batch, 1000), ("seed", seed, 0))
+        if value != default
+    )
+    quoted = (
+        f"'{architecture}'" if "*" in architecture else architecture
+    )  # keep the shell from globbing
     return f"python -m initdoc probe {quoted} --activation {activation} --init {scheme}{extra}"

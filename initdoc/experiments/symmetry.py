@@ -49,17 +49,35 @@ def _network(rng, case: tuple[str, str, str], n_hidden: int, alpha: float):
     return params, [activation, "sigmoid"]
 
 
-@experiment("symmetry", seed=0, n_points=200, fraction=0.3, n_hidden=4, alpha=0.5, lr=0.5, steps=3000,
-            every=10, grid_resolution=61)
+@experiment(
+    "symmetry",
+    seed=0,
+    n_points=200,
+    fraction=0.3,
+    n_hidden=4,
+    alpha=0.5,
+    lr=0.5,
+    steps=3000,
+    every=10,
+    grid_resolution=61,
+)
 def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_resolution) -> Result:
     """A 2-4-1 network on the circle set from zero, constant, zero-with-random-bias and random weights."""
     X, y = data.circle(rng, n_points, fraction=fraction)
     X_bal, y_bal = data.circle(rng, n_points, fraction=0.5)
     grid = data.grid(data.EXTENT, grid_resolution)
     at = list(range(0, steps, every))
-    res = Result(arrays={"X": X, "y": y, "steps": np.array(at)}, values={
-        "n_points": n_points, "n_positive": int(y.sum()), "n_hidden": n_hidden, "alpha": alpha,
-        "lr": lr, "steps": steps})
+    res = Result(
+        arrays={"X": X, "y": y, "steps": np.array(at)},
+        values={
+            "n_points": n_points,
+            "n_positive": int(y.sum()),
+            "n_hidden": n_hidden,
+            "alpha": alpha,
+            "lr": lr,
+            "steps": steps,
+        },
+    )
     share = float(y.mean())
     base_rate_cost = -(share * np.log(share) + (1 - share) * np.log(1 - share))
     res.values.update({"majority_share": max(share, 1 - share), "base_rate_cost": base_rate_cost})
@@ -67,8 +85,16 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
         if case == "balanced_zero_sigmoid":
             X, y = X_bal, y_bal
         params, activations = _network(rng, spec, n_hidden, alpha)
-        run = train.train(params, activations, "binary_cross_entropy", X, y,
-                          optimizer=train.SGD(lr), steps=steps, snapshot_at=at)
+        run = train.train(
+            params,
+            activations,
+            "binary_cross_entropy",
+            X,
+            y,
+            optimizer=train.SGD(lr),
+            steps=steps,
+            snapshot_at=at,
+        )
         W1 = np.stack([s.params[0][0] for s in run.snapshots])  # (snapshots, 2, n_hidden)
         W2 = np.stack([s.params[1][0] for s in run.snapshots])  # (snapshots, n_hidden, 1)
         b1 = np.stack([s.params[0][1] for s in run.snapshots])
@@ -78,22 +104,34 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
         hidden = nn.forward(final, activations, grid).a[1]
         predicted = nn.forward(final, activations, X).a[-1] > 0.5
         spreads = np.array([unit_spread(w1, w2) for w1, w2 in zip(W1, W2)])
-        res.arrays.update({
-            f"{case}.W1": W1, f"{case}.W2": W2, f"{case}.b1": b1, f"{case}.dW1": dW1,
-            f"{case}.costs": run.costs, f"{case}.prob": prob, f"{case}.spread": spreads,
-            f"{case}.hidden_on_grid": hidden, f"{case}.final_W1": final[0][0],
-        })
+        res.arrays.update(
+            {
+                f"{case}.W1": W1,
+                f"{case}.W2": W2,
+                f"{case}.b1": b1,
+                f"{case}.dW1": dW1,
+                f"{case}.costs": run.costs,
+                f"{case}.prob": prob,
+                f"{case}.spread": spreads,
+                f"{case}.hidden_on_grid": hidden,
+                f"{case}.final_W1": final[0][0],
+            }
+        )
         below = np.flatnonzero(run.costs < base_rate_cost / 2)
         first_W = params[0][0]
-        res.values.update({
-            f"{case}.final_cost": float(run.costs[-1]),
-            f"{case}.accuracy": float(np.mean(predicted == (y > 0.5))),
-            f"{case}.final_spread": unit_spread(final[0][0], final[1][0]),
-            f"{case}.W1_change": float(np.abs(final[0][0] - first_W).max()),
-            f"{case}.W2_change": float(np.abs(final[1][0] - params[1][0]).max()),
-            f"{case}.diverged": run.diverged,
-            f"{case}.steps_to_half": int(below[0]) if below.size else -1,
-            f"{case}.first_grad": float(max(np.abs(g).max() for pair in run.snapshots[0].grads for g in pair)),
-        })
+        res.values.update(
+            {
+                f"{case}.final_cost": float(run.costs[-1]),
+                f"{case}.accuracy": float(np.mean(predicted == (y > 0.5))),
+                f"{case}.final_spread": unit_spread(final[0][0], final[1][0]),
+                f"{case}.W1_change": float(np.abs(final[0][0] - first_W).max()),
+                f"{case}.W2_change": float(np.abs(final[1][0] - params[1][0]).max()),
+                f"{case}.diverged": run.diverged,
+                f"{case}.steps_to_half": int(below[0]) if below.size else -1,
+                f"{case}.first_grad": float(
+                    max(np.abs(g).max() for pair in run.snapshots[0].grads for g in pair)
+                ),
+            }
+        )
     res.values["chance_cost"] = float(np.log(2))
     return res

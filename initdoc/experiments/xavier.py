@@ -16,14 +16,18 @@ SCHEMES = {
     "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
     "glorot_normal": ("Glorot normal", schemes.glorot_normal()),
     "glorot_uniform": ("Glorot uniform", schemes.glorot_uniform()),
-    "tanh_gain": ("Glorot normal × 5/3 (tanh gain)", schemes.variance_scaling(schemes.gain("tanh") ** 2,
-                                                                              "fan_avg", "normal")),
+    "tanh_gain": (
+        "Glorot normal × 5/3 (tanh gain)",
+        schemes.variance_scaling(schemes.gain("tanh") ** 2, "fan_avg", "normal"),
+    ),
 }
 A_EDGES = np.linspace(-1.0, 1.0, 61)  # bins of the activation histograms
 G_EDGES = np.linspace(-5.0, 4.0, 61)  # bins of log10 |dL/da| relative to the last hidden layer
 SATURATED = 0.99  # |tanh z| above this counts as saturated
-_XI = np.linspace(-12.0, 12.0, 96_001)  # a fine grid for E[f(ξ)], ξ ~ N(0, 1); fine enough for narrow sech⁴
-_PHI = np.exp(-_XI**2 / 2) / np.sqrt(2 * np.pi) * (_XI[1] - _XI[0])
+_XI = np.linspace(
+    -12.0, 12.0, 96_001
+)  # a fine grid for E[f(ξ)], ξ ~ N(0, 1); fine enough for narrow sech⁴
+_PHI = np.exp(-(_XI**2) / 2) / np.sqrt(2 * np.pi) * (_XI[1] - _XI[0])
 
 
 def _gauss_mean(f, variance: float) -> float:
@@ -40,7 +44,9 @@ def mean_field(params, x_second_moment: float) -> tuple[np.ndarray, np.ndarray]:
             q = W.shape[0] * W.var() * var_a[-1]
         var_a.append(_gauss_mean(lambda z: np.tanh(z) ** 2, q))
         d_tanh_sq.append(_gauss_mean(lambda z: np.cosh(z) ** -4, q))
-    back = [1.0]  # Var(dL/da_{l-1}) = n_out Var(W_l) E[tanh'(z_l)²] Var(dL/da_l), from the last hidden layer down
+    back = [
+        1.0
+    ]  # Var(dL/da_{l-1}) = n_out Var(W_l) E[tanh'(z_l)²] Var(dL/da_l), from the last hidden layer down
     for l in range(len(var_a) - 1, 0, -1):
         W = params[l][0]
         back.append(back[-1] * W.shape[1] * W.var() * d_tanh_sq[l])
@@ -66,58 +72,88 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
     y = rng.integers(0, n_classes, m)
     sizes = [n_x] + [width] * L + [n_classes]
     activations = ["tanh"] * L + ["softmax"]
-    res = Result(values={"n_x": n_x, "width": width, "L": L, "n_classes": n_classes, "m": m,
-                         "deep_L": deep_L, "saturated": SATURATED})
+    res = Result(
+        values={
+            "n_x": n_x,
+            "width": width,
+            "L": L,
+            "n_classes": n_classes,
+            "m": m,
+            "deep_L": deep_L,
+            "saturated": SATURATED,
+        }
+    )
     res.arrays.update({"a_edges": A_EDGES, "g_edges": G_EDGES})
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # saturated softmax: see nn._ratio
+    with np.errstate(
+        over="ignore", divide="ignore", invalid="ignore"
+    ):  # saturated softmax: see nn._ratio
         for key, (_, init) in SCHEMES.items():
             params = nn.init_params(rng, sizes, init, dtype=np.float32)
             rec = nn.forward(params, activations, X)
             g = nn.backward(params, rec, y, "softmax_cross_entropy")
-            a = rec.a[1:L + 1]
-            da = g.da[1:L + 1]
+            a = rec.a[1 : L + 1]
+            da = g.da[1 : L + 1]
             var_a = np.array([v.var(dtype=np.float64) for v in a])
             var_g = np.array([v.var(dtype=np.float64) for v in da])
             predicted_a, predicted_g = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))
             rms_top = float(np.sqrt(np.mean(da[-1].astype(np.float64) ** 2)))
-            res.arrays.update({
-                f"{key}.var_a": var_a, f"{key}.var_g": var_g,
-                f"{key}.predicted_var_a": predicted_a, f"{key}.predicted_var_g": predicted_g,
-                f"{key}.mean_a": np.array([v.mean(dtype=np.float64) for v in a]),
-                f"{key}.a_hist": np.stack([_density(v.ravel(), A_EDGES) for v in a]),
-                f"{key}.g_hist": np.stack([_density(_log_ratio(v, rms_top), G_EDGES) for v in da]),
-                f"{key}.saturated_per_layer": np.array([np.mean(np.abs(v) > SATURATED) for v in a]),
-            })
-            res.values.update({
-                f"{key}.var_z1": float(rec.z[1].var(dtype=np.float64)),
-                f"{key}.var_a1": float(var_a[0]), f"{key}.var_aL": float(var_a[-1]),
-                f"{key}.forward_ratio": float(var_a[-1] / var_a[0]),
-                f"{key}.backward_ratio": float(var_g[0] / var_g[-1]),
-                f"{key}.backward_factor": float((var_g[0] / var_g[-1]) ** (1 / (L - 1))),
-                f"{key}.saturated_1": float(np.mean(np.abs(a[0]) > SATURATED)),
-                f"{key}.saturated_L": float(np.mean(np.abs(a[-1]) > SATURATED)),
-                f"{key}.max_mean_over_std": float(np.max(np.abs(res[f"{key}.mean_a"]) / np.sqrt(var_a))),
-            })
-    res.values.update({
-        "xavier.predicted_var_z1": n_x * theory.lecun_variance(n_x),
-        "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
-        "glorot_var": theory.xavier_variance(n_x, width),
-        "forward_var": theory.lecun_variance(n_x),
-        "backward_var": theory.lecun_variance(width),
-        "harmonic_mean_of_fans": 2 / (1 / n_x + 1 / width),
-        "harmonic_mean_of_variances": 2 / (n_x + width),
-        "is_harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
-    })
+            res.arrays.update(
+                {
+                    f"{key}.var_a": var_a,
+                    f"{key}.var_g": var_g,
+                    f"{key}.predicted_var_a": predicted_a,
+                    f"{key}.predicted_var_g": predicted_g,
+                    f"{key}.mean_a": np.array([v.mean(dtype=np.float64) for v in a]),
+                    f"{key}.a_hist": np.stack([_density(v.ravel(), A_EDGES) for v in a]),
+                    f"{key}.g_hist": np.stack(
+                        [_density(_log_ratio(v, rms_top), G_EDGES) for v in da]
+                    ),
+                    f"{key}.saturated_per_layer": np.array(
+                        [np.mean(np.abs(v) > SATURATED) for v in a]
+                    ),
+                }
+            )
+            res.values.update(
+                {
+                    f"{key}.var_z1": float(rec.z[1].var(dtype=np.float64)),
+                    f"{key}.var_a1": float(var_a[0]),
+                    f"{key}.var_aL": float(var_a[-1]),
+                    f"{key}.forward_ratio": float(var_a[-1] / var_a[0]),
+                    f"{key}.backward_ratio": float(var_g[0] / var_g[-1]),
+                    f"{key}.backward_factor": float((var_g[0] / var_g[-1]) ** (1 / (L - 1))),
+                    f"{key}.saturated_1": float(np.mean(np.abs(a[0]) > SATURATED)),
+                    f"{key}.saturated_L": float(np.mean(np.abs(a[-1]) > SATURATED)),
+                    f"{key}.max_mean_over_std": float(
+                        np.max(np.abs(res[f"{key}.mean_a"]) / np.sqrt(var_a))
+                    ),
+                }
+            )
+    res.values.update(
+        {
+            "xavier.predicted_var_z1": n_x * theory.lecun_variance(n_x),
+            "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
+            "glorot_var": theory.xavier_variance(n_x, width),
+            "forward_var": theory.lecun_variance(n_x),
+            "backward_var": theory.lecun_variance(width),
+            "harmonic_mean_of_fans": 2 / (1 / n_x + 1 / width),
+            "harmonic_mean_of_variances": 2 / (n_x + width),
+            "is_harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
+        }
+    )
     deep_sizes = [n_x] + [width] * deep_L + [n_classes]
     for key in ("xavier", "tanh_gain"):
         params = nn.init_params(rng, deep_sizes, SCHEMES[key][1], dtype=np.float32)
         rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
-        var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1:deep_L + 1]])
+        var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1 : deep_L + 1]])
         res.arrays[f"deep.{key}.var_a"] = var_a
-        res.arrays[f"deep.{key}.predicted_var_a"] = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))[0]
+        res.arrays[f"deep.{key}.predicted_var_a"] = mean_field(
+            params, float(np.mean(X.astype(np.float64) ** 2))
+        )[0]
         res.values[f"deep.{key}.var_aL"] = float(var_a[-1])
         res.values[f"deep.{key}.ratio"] = float(var_a[-1] / var_a[0])
         res.values[f"deep.{key}.late_ratio"] = float(var_a[-1] / var_a[L - 1])
-        res.values[f"deep.{key}.vs_predicted"] = float(var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1])
+        res.values[f"deep.{key}.vs_predicted"] = float(
+            var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1]
+        )
     res.values["deep.xavier.twice_l_var"] = float(2 * deep_L * res.values["deep.xavier.var_aL"])
     return res

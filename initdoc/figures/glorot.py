@@ -9,9 +9,11 @@ from initdoc.experiments.glorot import INITS, RUNS
 from initdoc.registry import figure
 
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
-RUN_STYLE = {"tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
-             "tanh_normalized": (plots.COLORS["blue"], "tanh, normalized"),
-             "sigmoid_standard": (plots.COLORS["vermillion"], "sigmoid, standard")}
+RUN_STYLE = {
+    "tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
+    "tanh_normalized": (plots.COLORS["blue"], "tanh, normalized"),
+    "sigmoid_standard": (plots.COLORS["vermillion"], "sigmoid, standard"),
+}
 
 
 def _per_layer(res, name: str, xlabel: str, upward: bool):
@@ -29,7 +31,11 @@ def _per_layer(res, name: str, xlabel: str, upward: bool):
             edges = res[f"{key}.{name}_edges"] / np.sqrt(var[-1])
         for l, (hist, color) in enumerate(zip(res[f"{key}.{name}_hist"], LAYER_COLORS), start=1):
             ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
-        ratio, which = (var[-1] / var[0], "layer 5 / layer 1") if upward else (var[0] / var[-1], "layer 1 / layer 5")
+        ratio, which = (
+            (var[-1] / var[0], "layer 5 / layer 1")
+            if upward
+            else (var[0] / var[-1], "layer 1 / layer 5")
+        )
         ax.set_title(f"{INITS[key][0]}\nVar, {which}: {ratio:.2g}")
         ax.set_xlabel(xlabel)
     axes[0, 0].set_ylabel("share of values per bin")
@@ -37,52 +43,64 @@ def _per_layer(res, name: str, xlabel: str, upward: bool):
     return fig
 
 
-@figure("glorot_activations", "glorot",
-        caption="The paper's figure 6 redrawn: histograms of the activations tanh(z) of each of the five hidden "
-                "layers (1000 units) at initialization, for 1000 MNIST digits. Standard initialization: the "
-                "histograms narrow layer after layer, piling up at 0. Normalized initialization: they keep "
-                "their width.",
-        alt="Two panels of five coloured step histograms over -1 to 1. Left, standard: layer 1 is the widest and "
-            "each later layer is narrower and taller around 0. Right, normalized: the five layers are close to "
-            "each other, a wide bell.")
+@figure(
+    "glorot_activations",
+    "glorot",
+    caption="The paper's figure 6 redrawn: histograms of the activations tanh(z) of each of the five hidden "
+    "layers (1000 units) at initialization, for 1000 MNIST digits. Standard initialization: the "
+    "histograms narrow layer after layer, piling up at 0. Normalized initialization: they keep "
+    "their width.",
+    alt="Two panels of five coloured step histograms over -1 to 1. Left, standard: layer 1 is the widest and "
+    "each later layer is narrower and taller around 0. Right, normalized: the five layers are close to "
+    "each other, a wide bell.",
+)
 def activations(res):
     return _per_layer(res, "a", "activation tanh(z)", upward=True)
 
 
-@figure("glorot_backprop_gradients", "glorot",
-        caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients ∂L/∂z of each hidden "
-                "layer at initialization, in units of the top hidden layer's standard deviation. "
-                "Standard: the gradient shrinks on its way down, so layer 1 has the narrowest histogram. "
-                "Normalized: every layer gets about the same spread.",
-        alt="Two panels of five coloured step histograms of gradient values centred on 0. Left, standard: layer 5 "
-            "is the widest and layer 1 a tall narrow spike. Right, normalized: five similar bells.")
+@figure(
+    "glorot_backprop_gradients",
+    "glorot",
+    caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients ∂L/∂z of each hidden "
+    "layer at initialization, in units of the top hidden layer's standard deviation. "
+    "Standard: the gradient shrinks on its way down, so layer 1 has the narrowest histogram. "
+    "Normalized: every layer gets about the same spread.",
+    alt="Two panels of five coloured step histograms of gradient values centred on 0. Left, standard: layer 5 "
+    "is the widest and layer 1 a tall narrow spike. Right, normalized: five similar bells.",
+)
 def backprop_gradients(res):
     return _per_layer(res, "dz", "∂L/∂z, in standard deviations of layer 5's", upward=False)
 
 
-@figure("glorot_weight_gradients", "glorot",
-        caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each layer at "
-                "initialization, on a scale set by the top hidden layer. Under both initializations the five "
-                "histograms are close: with standard weights the shrinking activations and the growing "
-                "back-propagated gradients cancel in the product that makes ∂L/∂W. Layer 1's spike at 0 is "
-                "MNIST's: the weights of pixels that are blank in every digit get no gradient at all.",
-        alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In both panels, "
-            "standard and normalized, layers 2 to 5 lie on top of each other; layer 1 has the same tails and an "
-            "extra spike at 0.")
+@figure(
+    "glorot_weight_gradients",
+    "glorot",
+    caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each layer at "
+    "initialization, on a scale set by the top hidden layer. Under both initializations the five "
+    "histograms are close: with standard weights the shrinking activations and the growing "
+    "back-propagated gradients cancel in the product that makes ∂L/∂W. Layer 1's spike at 0 is "
+    "MNIST's: the weights of pixels that are blank in every digit get no gradient at all.",
+    alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In both panels, "
+    "standard and normalized, layers 2 to 5 lie on top of each other; layer 1 has the same tails and an "
+    "extra spike at 0.",
+)
 def weight_gradients(res):
     return _per_layer(res, "dW", "∂L/∂W, in standard deviations of layer 5's", upward=False)
 
 
-@figure("glorot_mnist_training", "glorot",
-        caption="Five hidden layers of 256 units trained on MNIST digits with minibatch SGD. Left: the mean "
-                "training cost over each epoch; right: the error on 1000 held-out test digits after each epoch. "
-                "Every network trains at each learning rate of the grid: the solid line is the rate with the "
-                "lowest validation error averaged over the last epochs, dotted lines are the others.",
-        alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized tanh "
-            "network falls fastest, the standard tanh network follows above it, the sigmoid network stays flat at "
-            "the cost of a uniform guess; one dotted normalized-tanh line, the largest rate, sits far above all "
-            "the others. Right, test error: both tanh networks fall from chance to well below it; the sigmoid "
-            "network stays at chance.")
+@figure(
+    "glorot_mnist_training",
+    "glorot",
+    caption="Five hidden layers of 256 units trained on MNIST digits with minibatch SGD. Left: the mean "
+    "training cost over each epoch; right: the error on 1000 held-out test digits after each epoch. "
+    "Every network trains at each learning rate of the grid: the solid line is the rate with the "
+    "lowest validation error averaged over the last epochs, dotted lines are the others.",
+    alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized tanh "
+    "network falls fastest, the standard tanh network follows above it, the sigmoid network stays flat at "
+    "the cost of a uniform guess; one dotted normalized-tanh line, the largest rate, sits far above all "
+    "the others. Right, test error: both tanh networks fall from chance to well below it; the sigmoid "
+    "network stays at chance.",
+)
 def mnist_training(res):
     fig, axes = plots.new_figure(1, 2, width=9, height=3.4)
     epochs = np.arange(res.values["epochs"] + 1)
@@ -90,13 +108,24 @@ def mnist_training(res):
         color, label = RUN_STYLE[name]
         best = res.values[f"{name}.best"]
         for i, lr in enumerate(res["lrs"]):
-            style = dict(ls="-", lw=1.8, label=f"{label} (η = {lr:g})") if i == best else dict(ls=":", lw=1.0)
+            style = (
+                dict(ls="-", lw=1.8, label=f"{label} (η = {lr:g})")
+                if i == best
+                else dict(ls=":", lw=1.0)
+            )
             axes[0, 0].plot(epochs[1:], res[f"{name}.lr{i}.epoch_cost"], color=color, **style)
             axes[0, 1].plot(epochs, res[f"{name}.lr{i}.test_error"], color=color, **style)
     chance = res.values["chance_error"]
     axes[0, 1].axhline(chance, color="0.5", ls="--", lw=0.8)
-    axes[0, 1].annotate("chance", (epochs[-1], chance), textcoords="offset points", xytext=(0, -11), ha="right",
-                        fontsize=7.5, color="0.3")
+    axes[0, 1].annotate(
+        "chance",
+        (epochs[-1], chance),
+        textcoords="offset points",
+        xytext=(0, -11),
+        ha="right",
+        fontsize=7.5,
+        color="0.3",
+    )
     axes[0, 0].set_ylabel("training cost (epoch mean)")
     axes[0, 1].set_ylabel("test error")
     for ax in axes[0]:

@@ -12,7 +12,13 @@ from initdoc.experiments.mnist import HIDDEN, INITS, RUNS, hist_range
 from initdoc.registry import figure, widget_data
 
 SHORT = {"zero": "zero", "uniform": "uniform", "xavier": "Xavier", "normal": "N(0, 1)", "he": "He"}
-INIT_COLORS = {"zero": "black", "uniform": "sky", "xavier": "blue", "normal": "vermillion", "he": "green"}
+INIT_COLORS = {
+    "zero": "black",
+    "uniform": "sky",
+    "xavier": "blue",
+    "normal": "vermillion",
+    "he": "green",
+}
 CORRECT, WRONG = plots.COLORS["blue"], plots.COLORS["orange"]
 HIST_RUNS = ["tanh_normal", "tanh_uniform", "tanh_xavier", "relu_xavier", "relu_he"]
 BATCH_RUNS = ["tanh_normal", "tanh_xavier"]
@@ -30,17 +36,20 @@ def _valid(res, run: str) -> int:
     return int(res[f"{run}.n_valid"])
 
 
-@figure("mnist_curves", "mnist",
-        caption="Training cost (the mean over the batches since the previous point) and accuracy on the held-out "
-                "digits, for every initialization, with tanh hidden layers (top) and relu (bottom). The dashed "
-                "lines mark chance: a cost of ln 10 and 10% accuracy. A run that diverged ends in a cross; its "
-                "cost left the plot, so the cross sits on the top edge.",
-        alt="Four line plots. Left column: training cost against training step on a log scale; right column: "
-            "held-out accuracy against training step. Top row tanh, bottom row relu, one line per "
-            "initialization. Zero initialization stays on the chance lines; Xavier and He fall to low cost and "
-            "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard normal with "
-            "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in a cross "
-            "marked diverged after a few steps.")
+@figure(
+    "mnist_curves",
+    "mnist",
+    caption="Training cost (the mean over the batches since the previous point) and accuracy on the held-out "
+    "digits, for every initialization, with tanh hidden layers (top) and relu (bottom). The dashed "
+    "lines mark chance: a cost of ln 10 and 10% accuracy. A run that diverged ends in a cross; its "
+    "cost left the plot, so the cross sits on the top edge.",
+    alt="Four line plots. Left column: training cost against training step on a log scale; right column: "
+    "held-out accuracy against training step. Top row tanh, bottom row relu, one line per "
+    "initialization. Zero initialization stays on the chance lines; Xavier and He fall to low cost and "
+    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard normal with "
+    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in a cross "
+    "marked diverged after a few steps.",
+)
 def curves(res):
     frames, chance_cost = res["frames"], res.values["chance_cost"]
     fig, axes = plots.new_figure(2, 2, width=8.5, height=5.4, sharex=True)
@@ -49,19 +58,43 @@ def curves(res):
         for init in INITS:
             run, color = f"{act}_{init}", plots.COLORS[INIT_COLORS[init]]
             n = _valid(res, run)
-            cost_ax.plot(frames[:n], res[f"{run}.train_cost"][:n], color=color, lw=1.4, label=INITS[init][0],
-                         marker="o" if n == 1 else None)
-            acc_ax.plot(frames[:n], 100 * res[f"{run}.accuracy"][:n], color=color, lw=1.4, label=INITS[init][0],
-                        marker="o" if n == 1 else None)
+            cost_ax.plot(
+                frames[:n],
+                res[f"{run}.train_cost"][:n],
+                color=color,
+                lw=1.4,
+                label=INITS[init][0],
+                marker="o" if n == 1 else None,
+            )
+            acc_ax.plot(
+                frames[:n],
+                100 * res[f"{run}.accuracy"][:n],
+                color=color,
+                lw=1.4,
+                label=INITS[init][0],
+                marker="o" if n == 1 else None,
+            )
             if res.values[f"{run}.diverged"]:
                 step = res.values[f"{run}.diverged_at"]
                 for ax, y in ((cost_ax, COST_TOP), (acc_ax, 100 * res[f"{run}.accuracy"][n - 1])):
                     ax.plot([step], [y], marker="x", color=color, ms=8, mew=2, clip_on=False)
-                    ax.annotate(f"diverged at step {step}", (step, y), textcoords="offset points", xytext=(8, -3),
-                                fontsize=7.5, color=color)
+                    ax.annotate(
+                        f"diverged at step {step}",
+                        (step, y),
+                        textcoords="offset points",
+                        xytext=(8, -3),
+                        fontsize=7.5,
+                        color=color,
+                    )
             if init == "zero":
-                acc_ax.annotate("zero: stays at chance", (frames[-1], 100 * res[f"{run}.accuracy"][n - 1]),
-                                textcoords="offset points", xytext=(0, 4), ha="right", fontsize=7.5)
+                acc_ax.annotate(
+                    "zero: stays at chance",
+                    (frames[-1], 100 * res[f"{run}.accuracy"][n - 1]),
+                    textcoords="offset points",
+                    xytext=(0, 4),
+                    ha="right",
+                    fontsize=7.5,
+                )
         cost_ax.axhline(chance_cost, color="k", ls="--", lw=0.8)
         acc_ax.axhline(100 * res.values["chance_accuracy"], color="k", ls="--", lw=0.8)
         cost_ax.set_yscale("log")
@@ -70,23 +103,28 @@ def curves(res):
         acc_ax.set_ylabel(f"{act}: held-out accuracy (%)")
         acc_ax.set_ylim(0, 100)
     for ax in axes[1]:
-        ax.set_xlabel(f"training step (batches of {res.values['batch_size']}; "
-                      f"{res.values['steps_per_epoch']} per epoch)")
+        ax.set_xlabel(
+            f"training step (batches of {res.values['batch_size']}; "
+            f"{res.values['steps_per_epoch']} per epoch)"
+        )
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(INITS), fontsize=8)
     return fig
 
 
-@figure("mnist_histograms", "mnist",
-        caption="Activations of the four hidden layers on the held-out digits, before training (grey outline) "
-                "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, the "
-                "values exactly 0 are left out of the bars and given as a share in each panel; the last bar "
-                "collects everything at or above the right edge.",
-        alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, Xavier tanh, Xavier relu, He "
-            "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 and +1 in "
-            "every layer before and after training. Uniform tanh starts narrow and narrows further with depth. "
-            "Xavier tanh stays spread across the range in every layer. For relu about half of the values are "
-            "exactly zero and the rest spread between 0 and about 2.")
+@figure(
+    "mnist_histograms",
+    "mnist",
+    caption="Activations of the four hidden layers on the held-out digits, before training (grey outline) "
+    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, the "
+    "values exactly 0 are left out of the bars and given as a share in each panel; the last bar "
+    "collects everything at or above the right edge.",
+    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, Xavier tanh, Xavier relu, He "
+    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 and +1 in "
+    "every layer before and after training. Uniform tanh starts narrow and narrows further with depth. "
+    "Xavier tanh stays spread across the range in every layer. For relu about half of the values are "
+    "exactly zero and the rest spread between 0 and about 2.",
+)
 def histograms(res):
     bins = res.values["bins"]
     fig, axes = plots.new_figure(len(HIST_RUNS), 4, width=9, height=1.55 * len(HIST_RUNS) + 0.4)
@@ -97,30 +135,55 @@ def histograms(res):
         edges = lo + width * np.arange(bins + 2)
         last = _valid(res, run) - 1
         for l, ax in enumerate(axes[row]):
-            shown = bins + (act == "relu")  # relu has an overflow bar; tanh's extra bin is always empty
-            for frame, style in ((last, dict(color=CORRECT, alpha=0.8)), (0, dict(fill=False, edgecolor="0.45", lw=0.9))):
-                ax.bar(edges[:shown], 100 * res[f"{run}.hist"][frame, l, :shown], width=width, align="edge", **style)
+            shown = bins + (
+                act == "relu"
+            )  # relu has an overflow bar; tanh's extra bin is always empty
+            for frame, style in (
+                (last, dict(color=CORRECT, alpha=0.8)),
+                (0, dict(fill=False, edgecolor="0.45", lw=0.9)),
+            ):
+                ax.bar(
+                    edges[:shown],
+                    100 * res[f"{run}.hist"][frame, l, :shown],
+                    width=width,
+                    align="edge",
+                    **style,
+                )
             if act == "relu":
                 zero = res[f"{run}.inactive"]
-                ax.text(0.97, 0.93, f"a = 0: {zero[0, l]:.0%} → {zero[last, l]:.0%}", transform=ax.transAxes,
-                        ha="right", va="top", fontsize=7)
+                ax.text(
+                    0.97,
+                    0.93,
+                    f"a = 0: {zero[0, l]:.0%} → {zero[last, l]:.0%}",
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="top",
+                    fontsize=7,
+                )
                 ax.set_xticks([0, hi / 2, hi, hi + width], ["0", f"{hi / 2:g}", f"{hi:g}", ""])
             ax.grid(False)
             if row == 0:
                 ax.set_title(f"hidden layer {l + 1}")
-            if row == len(HIST_RUNS) - 1 or act != HIST_RUNS[min(row + 1, len(HIST_RUNS) - 1)].split("_")[0]:
+            if (
+                row == len(HIST_RUNS) - 1
+                or act != HIST_RUNS[min(row + 1, len(HIST_RUNS) - 1)].split("_")[0]
+            ):
                 ax.set_xlabel(f"activation $a^{{[{l + 1}]}}$")
         axes[row, 0].set_ylabel(f"{_label(run, short=True)}\nshare of values (%)")
     return fig
 
 
-@figure("mnist_batch", "mnist", format="png",
-        caption="The display batch: the same held-out digits, ten of each, with the class each network "
-                "predicts after training written under each digit. Blue with a tick: right; orange with a cross: "
-                "wrong.",
-        alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its predicted "
-            "label underneath. Under standard normal tanh most frames are orange crosses; under Xavier tanh almost all are "
-            "blue ticks.")
+@figure(
+    "mnist_batch",
+    "mnist",
+    format="png",
+    caption="The display batch: the same held-out digits, ten of each, with the class each network "
+    "predicts after training written under each digit. Blue with a tick: right; orange with a cross: "
+    "wrong.",
+    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its predicted "
+    "label underneath. Under standard normal tanh most frames are orange crosses; under Xavier tanh almost all are "
+    "blue ticks.",
+)
 def batch(res):
     images, labels = res["display_images"], res["display_labels"]
     cell_w, cell_h, side = 34, 48, images.shape[1]
@@ -131,10 +194,22 @@ def batch(res):
         for k, (image, label, guess) in enumerate(zip(images, labels, predicted)):
             top, left = divmod(k, 10)
             top, left = top * cell_h, left * cell_w
-            canvas[top + 1:top + cell_h - 1, left + 1:left + cell_w - 1] = to_rgb(CORRECT if guess == label else WRONG)
-            canvas[top + 4:top + 4 + side, left + 3:left + 3 + side] = 1 - image[..., None] / 255
-            ax.text(left + cell_w / 2, top + cell_h - 3, f"{'✓' if guess == label else '✗'} {guess}", ha="center",
-                    va="bottom", fontsize=7.5, fontweight="bold", color="white" if guess == label else "black")
+            canvas[top + 1 : top + cell_h - 1, left + 1 : left + cell_w - 1] = to_rgb(
+                CORRECT if guess == label else WRONG
+            )
+            canvas[top + 4 : top + 4 + side, left + 3 : left + 3 + side] = (
+                1 - image[..., None] / 255
+            )
+            ax.text(
+                left + cell_w / 2,
+                top + cell_h - 3,
+                f"{'✓' if guess == label else '✗'} {guess}",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                fontweight="bold",
+                color="white" if guess == label else "black",
+            )
         ax.imshow(canvas, interpolation="nearest")
         ax.set_title(f"{_label(run)}: {int(np.sum(predicted != labels))} of {len(labels)} wrong")
         ax.set_axis_off()
@@ -164,14 +239,27 @@ def explorer(res) -> dict:
     """Everything the MNIST explorer draws: the display digits, and per run and frame what the network did."""
     v = res.values
     return {
-        "source": v["source"], "n_train": v["n_train"], "n_heldout": v["n_heldout"], "batch_size": v["batch_size"],
-        "lr": v["lr"], "epochs": v["epochs"], "steps_per_epoch": v["steps_per_epoch"],
+        "source": v["source"],
+        "n_train": v["n_train"],
+        "n_heldout": v["n_heldout"],
+        "batch_size": v["batch_size"],
+        "lr": v["lr"],
+        "epochs": v["epochs"],
+        "steps_per_epoch": v["steps_per_epoch"],
         "frames": res["frames"].tolist(),
-        "images": base64.b64encode(res["display_images"].astype(np.uint8).tobytes()).decode("ascii"),
+        "images": base64.b64encode(res["display_images"].astype(np.uint8).tobytes()).decode(
+            "ascii"
+        ),
         "labels": "".join(map(str, res["display_labels"])),
         "inits": {name: label for name, (label, _) in INITS.items()},
         "activations": list(HIDDEN),
-        "hist": {act: {"lo": hist_range(act, v["relu_max"])[0], "hi": hist_range(act, v["relu_max"])[1],
-                       "bins": v["bins"]} for act in HIDDEN},
+        "hist": {
+            act: {
+                "lo": hist_range(act, v["relu_max"])[0],
+                "hi": hist_range(act, v["relu_max"])[1],
+                "bins": v["bins"],
+            }
+            for act in HIDDEN
+        },
         "runs": _quantized_runs(res),
     }

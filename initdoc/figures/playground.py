@@ -10,11 +10,20 @@ from initdoc import data, plots
 from initdoc.experiments.playground import CHANCE, DATASETS, HIDDEN, LABELS, SCHEMES, SIZES
 from initdoc.registry import figure, widget_data
 
-TITLES = {"circle": "circle", "spiral": "spiral", "xor": "square (xor)", "gaussians": "two gaussians"}
+TITLES = {
+    "circle": "circle",
+    "spiral": "spiral",
+    "xor": "square (xor)",
+    "gaussians": "two gaussians",
+}
 ORDER = ["zero", "too_small", "appropriate", "he", "too_large"]  # by weight variance
-SCHEME_COLORS = {"zero": plots.COLORS["black"], "too_small": plots.COLORS["sky"],
-                 "appropriate": plots.COLORS["green"], "he": plots.COLORS["orange"],
-                 "too_large": plots.COLORS["vermillion"]}
+SCHEME_COLORS = {
+    "zero": plots.COLORS["black"],
+    "too_small": plots.COLORS["sky"],
+    "appropriate": plots.COLORS["green"],
+    "he": plots.COLORS["orange"],
+    "too_large": plots.COLORS["vermillion"],
+}
 TENSORS = ["W1", "b1", "W2", "b2", "W3", "b3"]
 
 
@@ -24,7 +33,9 @@ def _index(hidden: str, dataset: str, scheme: str) -> tuple[int, int, int]:
 
 def _plotted_steps(steps: int) -> np.ndarray:
     """Every step up to 100, then 400 log-spaced ones: the curve's shape at a fraction of the points."""
-    return np.unique(np.concatenate([np.arange(min(100, steps)), np.geomspace(100, steps - 1, 400).astype(int)]))
+    return np.unique(
+        np.concatenate([np.arange(min(100, steps)), np.geomspace(100, steps - 1, 400).astype(int)])
+    )
 
 
 def _legend_label(scheme: str) -> str:
@@ -32,15 +43,18 @@ def _legend_label(scheme: str) -> str:
     return f"{LABELS[scheme]} (v = {v:g})"
 
 
-@figure("small_large_costs", "playground",
-        caption="Training cost of the [2, 6, 3, 1] network on each data set, from weights of variance v/n<sub>in</sub>. "
-                "Top row relu hidden units (the article's network), bottom row tanh. The dashed line is ln 2, "
-                "the cost of answering ½ everywhere. The step axis is linear up to 10 and logarithmic after.",
-        alt="Eight panels of cost against training step, log scales, one line per initialization. Zero stays "
-            "on the ln 2 line in every panel. Too small sits on ln 2 for a few hundred steps, then falls. "
-            "Appropriate and He fall from the first steps. Too large starts at a cost of tens to hundreds, "
-            "drops to near ln 2 within a few steps and then stays flat well above the other curves, except on "
-            "the two gaussians with relu units.")
+@figure(
+    "small_large_costs",
+    "playground",
+    caption="Training cost of the [2, 6, 3, 1] network on each data set, from weights of variance v/n<sub>in</sub>. "
+    "Top row relu hidden units (the article's network), bottom row tanh. The dashed line is ln 2, "
+    "the cost of answering ½ everywhere. The step axis is linear up to 10 and logarithmic after.",
+    alt="Eight panels of cost against training step, log scales, one line per initialization. Zero stays "
+    "on the ln 2 line in every panel. Too small sits on ln 2 for a few hundred steps, then falls. "
+    "Appropriate and He fall from the first steps. Too large starts at a cost of tens to hundreds, "
+    "drops to near ln 2 within a few steps and then stays flat well above the other curves, except on "
+    "the two gaussians with relu units.",
+)
 def costs(res):
     fig, axes = plots.new_figure(2, 4, width=10, height=5.4, sharex=True, sharey=True)
     at = _plotted_steps(res.values["steps"])
@@ -49,7 +63,9 @@ def costs(res):
             ax = axes[row, col]
             for scheme in ORDER:
                 curve = res["costs"][_index(hidden, dataset, scheme)]
-                ax.plot(at, curve[at], color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme))
+                ax.plot(
+                    at, curve[at], color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme)
+                )
             ax.axhline(CHANCE, color="k", ls="--", lw=0.7)
             ax.set_yscale("log")
             ax.set_xscale("symlog", linthresh=10, linscale=0.5)
@@ -65,15 +81,25 @@ def costs(res):
 
 
 def _boundaries(res, hidden: str):
-    fig, axes = plots.new_figure(len(ORDER), len(DATASETS), width=7.2, height=9.2, sharex=True, sharey=True)
+    fig, axes = plots.new_figure(
+        len(ORDER), len(DATASETS), width=7.2, height=9.2, sharex=True, sharey=True
+    )
     for row, scheme in enumerate(ORDER):
         for col, dataset in enumerate(DATASETS):
             ax = axes[row, col]
             d = DATASETS.index(dataset)
-            plots.decision_boundary(ax, data.EXTENT, res["prob"][_index(hidden, dataset, scheme)],
-                                    res["X"][d], res["y"][d])
+            plots.decision_boundary(
+                ax,
+                data.EXTENT,
+                res["prob"][_index(hidden, dataset, scheme)],
+                res["X"][d],
+                res["y"][d],
+            )
             key = f"{hidden}.{dataset}.{scheme}"
-            ax.set_title(f"{res.values[key + '.regime']}, {res.values[key + '.accuracy']:.0%} right", fontsize=8)
+            ax.set_title(
+                f"{res.values[key + '.regime']}, {res.values[key + '.accuracy']:.0%} right",
+                fontsize=8,
+            )
             ax.set_aspect("equal")
             ax.set_xlabel(TITLES[dataset] if row == len(ORDER) - 1 else "")
             ax.set_ylabel(_legend_label(scheme) if col == 0 else "")
@@ -82,40 +108,53 @@ def _boundaries(res, hidden: str):
     return fig
 
 
-BOUNDARY_WORDS = ("Probability of class 1 (red) against class 0 (blue) over the input square [-5, 5]² after "
-                  "{steps} steps, with the training points on top and the 0.5 boundary in black. Rows: "
-                  "initializations from v = 0 to v = 100; columns: data sets. Each title gives the run's regime "
-                  "and the share of training points classified right.")
+BOUNDARY_WORDS = (
+    "Probability of class 1 (red) against class 0 (blue) over the input square [-5, 5]² after "
+    "{steps} steps, with the training points on top and the 0.5 boundary in black. Rows: "
+    "initializations from v = 0 to v = 100; columns: data sets. Each title gives the run's regime "
+    "and the share of training points classified right."
+)
 
 
-@figure("small_large_boundaries_relu", "playground", format="png",
-        caption=BOUNDARY_WORDS.format(steps="5000") + " Relu hidden units.",
-        alt="A grid of 20 heatmaps, five initializations by four data sets, relu hidden units. Zero gives one "
-            "flat colour everywhere. Too small, appropriate and He draw boundaries that follow the circle, the "
-            "xor quadrants and the gaussians, and trace the spiral arms more or less well. Too large leaves "
-            "coarse, wrong regions on the circle, spiral and xor sets and separates only the two gaussians.")
+@figure(
+    "small_large_boundaries_relu",
+    "playground",
+    format="png",
+    caption=BOUNDARY_WORDS.format(steps="5000") + " Relu hidden units.",
+    alt="A grid of 20 heatmaps, five initializations by four data sets, relu hidden units. Zero gives one "
+    "flat colour everywhere. Too small, appropriate and He draw boundaries that follow the circle, the "
+    "xor quadrants and the gaussians, and trace the spiral arms more or less well. Too large leaves "
+    "coarse, wrong regions on the circle, spiral and xor sets and separates only the two gaussians.",
+)
 def boundaries_relu(res):
     return _boundaries(res, "relu")
 
 
-@figure("small_large_boundaries_tanh", "playground", format="png",
-        caption=BOUNDARY_WORDS.format(steps="5000") + " Tanh hidden units.",
-        alt="A grid of 20 heatmaps, five initializations by four data sets, tanh hidden units. Zero gives one "
-            "flat colour. Too small, appropriate and He separate all four sets. Too large leaves wedge-shaped "
-            "regions with straight edges that misclassify part of the points of every set, even the gaussians.")
+@figure(
+    "small_large_boundaries_tanh",
+    "playground",
+    format="png",
+    caption=BOUNDARY_WORDS.format(steps="5000") + " Tanh hidden units.",
+    alt="A grid of 20 heatmaps, five initializations by four data sets, tanh hidden units. Zero gives one "
+    "flat colour. Too small, appropriate and He separate all four sets. Too large leaves wedge-shaped "
+    "regions with straight edges that misclassify part of the points of every set, even the gaussians.",
+)
 def boundaries_tanh(res):
     return _boundaries(res, "tanh")
 
 
-@figure("small_large_magnitudes", "playground",
-        caption="Root-mean-square weight (top) and weight gradient (bottom) of each layer during training on the "
-                "circle, relu hidden units. Zero weights are not drawn: they and their gradients stay exactly 0. "
-                "Both axes are logarithmic after step 10.",
-        alt="Six panels, three layers by weights and gradients. The weight magnitudes stay near their starting "
-            "level, which is set by v: too small lowest, too large highest. Gradients start tiny for too small "
-            "and rise once it leaves its plateau. For too large they start about a hundred times larger than "
-            "for appropriate, fall below them within tens of steps while the cost is still high, and then "
-            "jump about; the too-large weights hardly change relative to their size.")
+@figure(
+    "small_large_magnitudes",
+    "playground",
+    caption="Root-mean-square weight (top) and weight gradient (bottom) of each layer during training on the "
+    "circle, relu hidden units. Zero weights are not drawn: they and their gradients stay exactly 0. "
+    "Both axes are logarithmic after step 10.",
+    alt="Six panels, three layers by weights and gradients. The weight magnitudes stay near their starting "
+    "level, which is set by v: too small lowest, too large highest. Gradients start tiny for too small "
+    "and rise once it leaves its plateau. For too large they start about a hundred times larger than "
+    "for appropriate, fall below them within tens of steps while the cost is still high, and then "
+    "jump about; the too-large weights hardly change relative to their size.",
+)
 def magnitudes(res):
     fig, axes = plots.new_figure(2, 3, width=9, height=5, sharex=True)
     steps = res["frames"]
@@ -125,11 +164,15 @@ def magnitudes(res):
             for scheme in ORDER[1:]:
                 values = res[f"{prefix}{col + 1}"][_index("relu", "circle", scheme)]
                 rms = np.sqrt(np.mean(values.reshape(len(steps), -1) ** 2, axis=1))
-                ax.plot(steps, rms, color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme))
+                ax.plot(
+                    steps, rms, color=SCHEME_COLORS[scheme], lw=1.3, label=_legend_label(scheme)
+                )
             ax.set_yscale("log")
             ax.set_xscale("symlog", linthresh=10, linscale=0.5)
             ax.set_xlim(0, res.values["steps"])
-        axes[0, col].set_title(f"layer {col + 1}: $W^{{[{col + 1}]}}$, {SIZES[col]} → {SIZES[col + 1]}")
+        axes[0, col].set_title(
+            f"layer {col + 1}: $W^{{[{col + 1}]}}$, {SIZES[col]} → {SIZES[col + 1]}"
+        )
         axes[1, col].set_xlabel("training step")
     axes[0, 0].set_ylabel("RMS of $W$")
     axes[1, 0].set_ylabel(r"RMS of $\partial L / \partial W$")
@@ -143,11 +186,16 @@ def magnitudes(res):
 # steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored on a log scale.
 
 COST_RANGE = (-9.0, 4.0)  # log10 of the cost, stored as uint16 over this range (0 means not finite)
-GRAD_RANGE = (-10.0, 3.0)  # log10 |gradient|, stored as int8 sign * (1..127) over this range (0 means |g| below)
+GRAD_RANGE = (
+    -10.0,
+    3.0,
+)  # log10 |gradient|, stored as int8 sign * (1..127) over this range (0 means |g| below)
 
 
 def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()).decode()
+    return base64.b64encode(
+        np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
+    ).decode()
 
 
 def encode_cost(costs: np.ndarray) -> np.ndarray:
@@ -175,22 +223,39 @@ def payload(res, dataset: str, hidden: str) -> dict:
     schemes = {}
     for scheme in ORDER:
         i = _index(hidden, dataset, scheme)
-        weights = np.concatenate([res[name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1)
-        grads = np.concatenate([res["d" + name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1)
+        weights = np.concatenate(
+            [res[name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1
+        )
+        grads = np.concatenate(
+            [res["d" + name][i].reshape(len(res["frames"]), -1) for name in TENSORS], axis=1
+        )
         key = f"{hidden}.{dataset}.{scheme}"
         schemes[scheme] = {
-            "label": LABELS[scheme], "v": SCHEMES[scheme], "regime": res.values[key + ".regime"],
+            "label": LABELS[scheme],
+            "v": SCHEMES[scheme],
+            "regime": res.values[key + ".regime"],
             "accuracy": round(res.values[key + ".accuracy"], 4),
             "cost": _b64(encode_cost(res["costs"][i][cost_steps])),
-            "weights": _b64(weights.astype(np.float32)), "grads": _b64(encode_grads(grads)),
+            "weights": _b64(weights.astype(np.float32)),
+            "grads": _b64(encode_grads(grads)),
         }
     return {
-        "dataset": dataset, "title": TITLES[dataset], "hidden": hidden, "sizes": list(SIZES),
-        "lr": res.values["lr"], "steps": steps, "extent": list(data.EXTENT),
-        "frames": res["frames"].tolist(), "cost_steps": cost_steps.tolist(),
-        "cost_range": list(COST_RANGE), "grad_range": list(GRAD_RANGE), "chance": round(CHANCE, 6),
-        "points": np.round(res["X"][d], 2).ravel().tolist(), "labels": res["y"][d].ravel().astype(int).tolist(),
-        "order": ORDER, "schemes": schemes,
+        "dataset": dataset,
+        "title": TITLES[dataset],
+        "hidden": hidden,
+        "sizes": list(SIZES),
+        "lr": res.values["lr"],
+        "steps": steps,
+        "extent": list(data.EXTENT),
+        "frames": res["frames"].tolist(),
+        "cost_steps": cost_steps.tolist(),
+        "cost_range": list(COST_RANGE),
+        "grad_range": list(GRAD_RANGE),
+        "chance": round(CHANCE, 6),
+        "points": np.round(res["X"][d], 2).ravel().tolist(),
+        "labels": res["y"][d].ravel().astype(int).tolist(),
+        "order": ORDER,
+        "schemes": schemes,
     }
 
 

@@ -7,19 +7,24 @@ import numpy as np
 from initdoc import plots
 from initdoc.registry import figure
 
-INIT_STYLE = {"gaussian": (plots.COLORS["blue"], "scaled Gaussian N(0, 1/n)"),
-              "orthogonal": (plots.COLORS["vermillion"], "random orthogonal")}
+INIT_STYLE = {
+    "gaussian": (plots.COLORS["blue"], "scaled Gaussian N(0, 1/n)"),
+    "orthogonal": (plots.COLORS["vermillion"], "random orthogonal"),
+}
 
 
-@figure("saxe_learning_time", "saxe",
-        caption="Epochs of full-batch gradient descent until the training loss of a deep linear network falls to "
-                "1% of the loss of the zero map, with the learning rate chosen per depth as the fastest of a "
-                "grid. Dots: one per seed (task and weights); line: their median. Triangles at the top: no rate reached the threshold "
-                "within the epoch budget. N<sub>l</sub> counts layers including input and output, as in the paper.",
-        alt="Epochs against number of layers N_l from 3 to 32, logarithmic vertical axis. Blue scaled Gaussian "
-            "dots climb steeply from about ten epochs at 3 layers to several hundred at 6 layers and sit as "
-            "triangles at the epoch budget from 8 layers on. Red orthogonal dots rise from about ten epochs at 3 "
-            "layers to a few hundred at 32 layers: they keep growing with depth, but far more slowly.")
+@figure(
+    "saxe_learning_time",
+    "saxe",
+    caption="Epochs of full-batch gradient descent until the training loss of a deep linear network falls to "
+    "1% of the loss of the zero map, with the learning rate chosen per depth as the fastest of a "
+    "grid. Dots: one per seed (task and weights); line: their median. Triangles at the top: no rate reached the threshold "
+    "within the epoch budget. N<sub>l</sub> counts layers including input and output, as in the paper.",
+    alt="Epochs against number of layers N_l from 3 to 32, logarithmic vertical axis. Blue scaled Gaussian "
+    "dots climb steeply from about ten epochs at 3 layers to several hundred at 6 layers and sit as "
+    "triangles at the epoch budget from 8 layers on. Red orthogonal dots rise from about ten epochs at 3 "
+    "layers to a few hundred at 32 layers: they keep growing with depth, but far more slowly.",
+)
 def learning_time(res):
     N = res["n_layers"]
     budget = res.values["max_epochs"]
@@ -35,8 +40,14 @@ def learning_time(res):
         finite = np.isfinite(median)
         ax.plot(N[finite], median[finite], "-", color=color, lw=1.6, label=label)
     ax.axhline(budget, color="0.5", ls=":", lw=0.8)
-    ax.annotate(f"budget: {budget} epochs (▲ not reached)", (N[0], budget), textcoords="offset points",
-                xytext=(0, -12), fontsize=7.5, color="0.3")
+    ax.annotate(
+        f"budget: {budget} epochs (▲ not reached)",
+        (N[0], budget),
+        textcoords="offset points",
+        xytext=(0, -12),
+        fontsize=7.5,
+        color="0.3",
+    )
     ax.set_yscale("log")
     ax.set_xscale("log")
     ax.set_xticks(N)
@@ -48,24 +59,33 @@ def learning_time(res):
     return fig
 
 
-@figure("saxe_singular_values", "saxe",
-        caption="Singular values of the product of L independent random n × n matrices (n = 200, ten draws "
-                "pooled; values below 10<sup>−14</sup>, the limit of double precision, are piled into the first "
-                "bar). Scaled Gaussian factors (blue): the spread widens with depth, most singular values "
-                "collapse towards 0 while a few grow large. Orthogonal factors (red line): every singular value "
-                "is 1 at every depth.",
-        alt="Four histograms, for products of 1, 4, 16 and 64 matrices, with a logarithmic horizontal axis of "
-            "singular value. For one Gaussian matrix the values spread from near 0 to 2; with more factors the "
-            "histogram moves left over many orders of magnitude while its right edge moves past 10. A red "
-            "vertical line at 1 marks the orthogonal products in every panel.")
+@figure(
+    "saxe_singular_values",
+    "saxe",
+    caption="Singular values of the product of L independent random n × n matrices (n = 200, ten draws "
+    "pooled; values below 10<sup>−14</sup>, the limit of double precision, are piled into the first "
+    "bar). Scaled Gaussian factors (blue): the spread widens with depth, most singular values "
+    "collapse towards 0 while a few grow large. Orthogonal factors (red line): every singular value "
+    "is 1 at every depth.",
+    alt="Four histograms, for products of 1, 4, 16 and 64 matrices, with a logarithmic horizontal axis of "
+    "singular value. For one Gaussian matrix the values spread from near 0 to 2; with more factors the "
+    "histogram moves left over many orders of magnitude while its right edge moves past 10. A red "
+    "vertical line at 1 marks the orthogonal products in every panel.",
+)
 def singular_values(res):
     depths = res["spectrum_depths"]
     fig, axes = plots.new_figure(1, len(depths), width=10, height=2.8, sharey=True)
     bins = np.logspace(-14, 2, 65)
     for ax, L in zip(axes[0], depths):
         s = res[f"gaussian.L{L}.singular_values"]
-        ax.hist(np.clip(s, bins[0], None), bins=bins, color=INIT_STYLE["gaussian"][0], alpha=0.8,
-                weights=np.full(len(s), 1 / len(s)), label="Gaussian")
+        ax.hist(
+            np.clip(s, bins[0], None),
+            bins=bins,
+            color=INIT_STYLE["gaussian"][0],
+            alpha=0.8,
+            weights=np.full(len(s), 1 / len(s)),
+            label="Gaussian",
+        )
         ax.axvline(1, color=INIT_STYLE["orthogonal"][0], lw=1.6, label="orthogonal (all at 1)")
         ax.set_xscale("log")
         ax.set_xticks([1e-12, 1e-8, 1e-4, 1])

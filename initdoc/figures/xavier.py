@@ -10,8 +10,15 @@ from initdoc.registry import figure
 
 HISTOGRAMS = ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "glorot_uniform"]
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
-SCHEME_COLORS = dict(zip(SCHEMES, [plots.COLORS[c] for c in
-                                   ("vermillion", "sky", "orange", "blue", "green", "black", "purple")]))
+SCHEME_COLORS = dict(
+    zip(
+        SCHEMES,
+        [
+            plots.COLORS[c]
+            for c in ("vermillion", "sky", "orange", "blue", "green", "black", "purple")
+        ],
+    )
+)
 WELL_SCALED = ["xavier", "glorot_normal", "glorot_uniform", "tanh_gain"]
 PEAK = 6.0  # y-limit of the activation histograms; taller peaks are cut and marked
 
@@ -19,36 +26,49 @@ PEAK = 6.0  # y-limit of the activation histograms; taller peaks are cut and mar
 def _layer_histograms(ax, edges, hists, peak=None):
     """One step line per layer, coloured from layer 1 to layer L."""
     middle = len(edges) // 2
-    crowded_middle = peak is not None and hists[:, middle - 3:middle + 3].max() > peak
+    crowded_middle = peak is not None and hists[:, middle - 3 : middle + 3].max() > peak
     x, ha = (0.03, "left") if crowded_middle else (0.5, "center")
     cut = 0
     for l, (hist, color) in enumerate(zip(hists, LAYER_COLORS), start=1):
         ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
         if peak is not None and hist.max() > peak:
-            ax.text(x, 0.97 - 0.1 * cut, f"layer {l} peak: {hist.max():.0f}", transform=ax.transAxes,
-                    ha=ha, va="top", fontsize=7.5, color=color)
+            ax.text(
+                x,
+                0.97 - 0.1 * cut,
+                f"layer {l} peak: {hist.max():.0f}",
+                transform=ax.transAxes,
+                ha=ha,
+                va="top",
+                fontsize=7.5,
+                color=color,
+            )
             cut += 1
     if peak is not None:
         ax.set_ylim(0, peak)
 
 
-@figure("xavier_forward_hist", "xavier",
-        caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer tanh network "
-                "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
-                "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
-                "Xavier and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
-                "height is written in the corner.",
-        alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over the range "
-            "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
-            "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
-            "depth. Xavier, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
-            "layer 1 to layer 5.")
+@figure(
+    "xavier_forward_hist",
+    "xavier",
+    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer tanh network "
+    "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
+    "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
+    "Xavier and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
+    "height is written in the corner.",
+    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over the range "
+    "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
+    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
+    "depth. Xavier, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
+    "layer 1 to layer 5.",
+)
 def forward_hist(res):
     fig, axes = plots.new_figure(2, 3, width=9, height=5.2, sharex=True)
     edges = res["a_edges"]
     for ax, key in zip(axes.flat, HISTOGRAMS):
         _layer_histograms(ax, edges, res[f"{key}.a_hist"], peak=PEAK)
-        ax.set_title(f"{SCHEMES[key][0]}\nVar(a₅)/Var(a₁) = {res.values[f'{key}.forward_ratio']:.2g}")
+        ax.set_title(
+            f"{SCHEMES[key][0]}\nVar(a₅)/Var(a₁) = {res.values[f'{key}.forward_ratio']:.2g}"
+        )
     for ax in axes[1]:
         ax.set_xlabel("activation a = tanh(z)")
     for ax in axes[:, 0]:
@@ -57,22 +77,27 @@ def forward_hist(res):
     return fig
 
 
-@figure("xavier_backward_hist", "xavier",
-        caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log scale relative to "
-                "the root mean square gradient of layer 5 (0 means 'as large as in layer 5'). A layer whose "
-                "histogram sits to the left of layer 5 gets smaller gradients: ten times smaller per unit step "
-                "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the input.",
-        alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for layers 1 to 5. "
-            "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
-            "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
-            "Standard uniform: layer 1 about one unit left of layer 5. Xavier and both Glorot panels: the "
-            "five histograms overlap, layer 1 shifted a little to the left.")
+@figure(
+    "xavier_backward_hist",
+    "xavier",
+    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log scale relative to "
+    "the root mean square gradient of layer 5 (0 means 'as large as in layer 5'). A layer whose "
+    "histogram sits to the left of layer 5 gets smaller gradients: ten times smaller per unit step "
+    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the input.",
+    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for layers 1 to 5. "
+    "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
+    "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
+    "Standard uniform: layer 1 about one unit left of layer 5. Xavier and both Glorot panels: the "
+    "five histograms overlap, layer 1 shifted a little to the left.",
+)
 def backward_hist(res):
     fig, axes = plots.new_figure(2, 3, width=9, height=5.2, sharex=True, sharey=True)
     edges = res["g_edges"]
     for ax, key in zip(axes.flat, HISTOGRAMS):
         _layer_histograms(ax, edges, res[f"{key}.g_hist"])
-        ax.set_title(f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = {res.values[f'{key}.backward_ratio']:.2g}")
+        ax.set_title(
+            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = {res.values[f'{key}.backward_ratio']:.2g}"
+        )
     for ax in axes[1]:
         ax.set_xlabel("log₁₀ |dL/da| − log₁₀ rms(dL/da₅)")
     for ax in axes[:, 0]:
@@ -81,20 +106,23 @@ def backward_hist(res):
     return fig
 
 
-@figure("xavier_variance", "xavier",
-        caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, divided by their "
-                "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, divided by "
-                "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under the "
-                "solid ones) are the prediction that treats each z as normal and propagates its variance through "
-                "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance nearly "
-                "flat.",
-        alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) flat near 1; "
-            "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; Xavier "
-            "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: relative "
-            "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, standard "
-            "falls steadily, Xavier and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
-            "Xavier and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
-            "tanh-gain line to about two thirds.")
+@figure(
+    "xavier_variance",
+    "xavier",
+    caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, divided by their "
+    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, divided by "
+    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under the "
+    "solid ones) are the prediction that treats each z as normal and propagates its variance through "
+    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance nearly "
+    "flat.",
+    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) flat near 1; "
+    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; Xavier "
+    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: relative "
+    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, standard "
+    "falls steadily, Xavier and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
+    "Xavier and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
+    "tanh-gain line to about two thirds.",
+)
 def variance(res):
     fig, axes = plots.new_figure(1, 3, width=10.5, height=3.6)
     layers = np.arange(1, res.values["L"] + 1)
@@ -122,13 +150,16 @@ def variance(res):
     return fig
 
 
-@figure("xavier_deep", "xavier",
-        caption="The same question fifty layers deep. Under Xavier N(0, 1/n_in) the variance of the tanh "
-                "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
-                "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
-        alt="Log-log plot of the activation variance against hidden layer 1 to 50. The Xavier line falls "
-            "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line drops "
-            "a little over the first few layers and then stays flat. Dotted prediction lines follow both.")
+@figure(
+    "xavier_deep",
+    "xavier",
+    caption="The same question fifty layers deep. Under Xavier N(0, 1/n_in) the variance of the tanh "
+    "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
+    "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
+    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The Xavier line falls "
+    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line drops "
+    "a little over the first few layers and then stays flat. Dotted prediction lines follow both.",
+)
 def deep(res):
     fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
     ax = axes[0, 0]
