@@ -36,10 +36,10 @@ test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
 
 bench: $(STAMP) ## print build, experiment and engine timings for this machine
-	$(PY) -m initdoc.bench
+	$(PY) -m initdoc bench
 
 check-reproducible: $(STAMP) ## build twice from an empty cache and compare the bytes
-	$(PY) -m initdoc.reproducible
+	$(PY) -m initdoc reproducible
 
 clean: ## remove generated output (figures, site, caches)
 	rm -rf figures site .cache .pytest_cache

@@ -1,15 +1,14 @@
-"""Command line: python -m initdoc build | list | run NAME | clean | probe ARCHITECTURE."""
+"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | page-weight | clean."""
 
 from __future__ import annotations
 
-import os
+from initdoc.pipeline import environment
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # parallelism is across experiments
-os.environ.setdefault("MPLBACKEND", "Agg")  # figures go to files, never to a window
+environment.configure()  # before numpy is imported
 
 import argparse
-import shutil
 import sys
+from pathlib import Path
 
 
 class Parser(argparse.ArgumentParser):
@@ -19,43 +18,8 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def make_parser() -> Parser:
-    """The CLI's arguments."""
-    parser = Parser(prog="python -m initdoc", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    build = sub.add_parser("build", help="run every experiment (cached) and write figures/")
-    build.add_argument("names", nargs="*", help="only these experiments")
-    build.add_argument(
-        "--jobs", "-j", type=positive_int, default=None, help="parallel processes (default: cores)"
-    )
-    build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
-    sub.add_parser("list", help="list the experiments and their figures")
-    run = sub.add_parser("run", help="run one experiment (cached) and print its values")
-    run.add_argument("name")
-    sub.add_parser("clean", help="remove figures/ and the experiment cache")
-    probe = sub.add_parser(
-        "probe", help="per-layer signal of an MLP: predicted by the theory and measured"
-    )
-    probe.add_argument(
-        "architecture", help="layer sizes joined by '-', e.g. 784-300-300-10; N*K repeats N K times"
-    )
-    probe.add_argument(
-        "--activation",
-        required=True,
-        help="hidden activation: identity, relu, leaky_relu, tanh, sigmoid",
-    )
-    probe.add_argument(
-        "--init", required=True, help="weight scheme, e.g. glorot_normal or he_uniform"
-    )
-    probe.add_argument(
-        "--batch", type=positive_int, default=1000, help="random input rows (default: 1000)"
-    )
-    probe.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    return parser
-
-
 def positive_int(text: str) -> int:
-    """An int >= 1, for --jobs."""
+    """An int >= 1, for --jobs and --batch."""
     try:
         value = int(text)
     except ValueError:
@@ -65,38 +29,108 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """A float > 0, for --seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def make_parser() -> Parser:
+    """The CLI's commands and their arguments."""
+    parser = Parser(prog="python -m initdoc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    jobs = {"type": positive_int, "default": None, "help": "parallel processes (default: cores)"}
+
+    build = sub.add_parser("build", help="run every experiment (cached) and write figures/")
+    build.add_argument("names", nargs="*", help="only these experiments")
+    build.add_argument("--jobs", "-j", **jobs)
+    build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
+    sub.add_parser("list", help="list the experiments and their figures")
+    run = sub.add_parser("run", help="run one experiment (cached) and print its values")
+    run.add_argument("name")
+    sub.add_parser("clean", help="remove figures/ and the experiment cache")
+
+    probe = sub.add_parser("probe", help="per-layer signal of an MLP: predicted and measured")
+    probe.add_argument(
+        "architecture", help="layer sizes joined by '-', e.g. 784-300-10; N*K repeats N K times"
+    )
+    probe.add_argument(
+        "--activation", required=True, help="identity, relu, leaky_relu, tanh or sigmoid"
+    )
+    probe.add_argument("--init", required=True, help="weight scheme, e.g. glorot_normal")
+    probe.add_argument("--batch", type=positive_int, default=1000, help="input rows (1000)")
+    probe.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+    bench = sub.add_parser("bench", help="time the build, each experiment and the engine")
+    bench.add_argument("--jobs", "-j", **{**jobs, "default": 2})
+    bench.add_argument("--engine-only", action="store_true", help="skip the site builds")
+    bench.add_argument("--site-only", action="store_true", help="only the site builds")
+    bench.add_argument("--seconds", type=positive_float, default=2.0, help="per engine timing")
+
+    reproducible = sub.add_parser("reproducible", help="build twice and compare the bytes")
+    reproducible.add_argument("names", nargs="*", help="only these experiments (default: all)")
+    reproducible.add_argument("--jobs", "-j", **{**jobs, "default": 2})
+    reproducible.add_argument("--keep", action="store_true", help="keep both project roots")
+
+    weight = sub.add_parser("page-weight", help="each page's own bytes against the budget")
+    weight.add_argument("site", nargs="?", type=Path, default=Path("site"), help="(site/)")
+    return parser
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the command `args` names; its exit status."""
+    from initdoc.pipeline import build, cache, paths, registry
+
+    if args.command == "build":
+        build.build(args.names, jobs=args.jobs, force=args.force)
+    elif args.command == "list":
+        registry.load_all()
+        for exp in registry.EXPERIMENTS.values():
+            print(f"{exp.name:<28} {exp.about}")
+            for fig in registry.FIGURES.values():
+                if fig.experiment == exp.name:
+                    print(f"    figure {fig.name}")
+    elif args.command == "run":
+        exp = registry.get_experiment(args.name)
+        result, _ = cache.run(exp)
+        for name, value in sorted(result.values.items()):
+            print(f"{exp.name}.{name} = {value}")
+    elif args.command == "clean":
+        return paths.clean()
+    elif args.command == "probe":
+        from initdoc import probe
+
+        probe.main(args.architecture, args.activation, args.init, args.batch, args.seed)
+    elif args.command == "bench":
+        from initdoc.tools import bench
+
+        return bench.main(args.jobs, args.engine_only, args.site_only, args.seconds)
+    elif args.command == "reproducible":
+        from initdoc.tools import reproducible
+
+        return reproducible.main(args.names, args.jobs, args.keep)
+    elif args.command == "page-weight":
+        from initdoc.site import page_weight
+
+        return page_weight.main(args.site)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; a UserError becomes one line on stderr and exit status 2."""
+    from initdoc.errors import UserError
+
     args = make_parser().parse_args(argv)
-    from initdoc import build, cache, paths, registry
-
     try:
-        if args.command == "build":
-            build.build(args.names, jobs=args.jobs, force=args.force)
-        elif args.command == "list":
-            registry.load_all()
-            for exp in registry.EXPERIMENTS.values():
-                figs = [f.name for f in registry.FIGURES.values() if f.experiment == exp.name]
-                print(f"{exp.name:<28} {exp.about}")
-                for name in figs:
-                    print(f"    figure {name}")
-        elif args.command == "run":
-            exp = registry.get_experiment(args.name)
-            result, _ = cache.run(exp)
-            for name, value in sorted(result.values.items()):
-                print(f"{exp.name}.{name} = {value}")
-        elif args.command == "probe":
-            from initdoc import probe
-
-            probe.main(args.architecture, args.activation, args.init, args.batch, args.seed)
-        elif args.command == "clean":
-            for folder in (paths.figures_dir(), paths.cache_dir()):
-                shutil.rmtree(folder, ignore_errors=True)
-                print(f"removed {folder}")
-    except registry.UserError as err:
+        return dispatch(args)
+    except UserError as err:
         print(f"initdoc: error: {err}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

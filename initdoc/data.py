@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from initdoc.errors import UserError, unknown
+
 EXTENT = (-5.0, 5.0, -5.0, 5.0)
 
 
@@ -54,7 +56,7 @@ TOY_SETS = {"circle": circle, "spiral": spiral, "xor": xor, "gaussians": gaussia
 def toy(name: str, rng: np.random.Generator, n: int = 100):
     """The toy set called `name`: circle, spiral, xor or gaussians."""
     if name not in TOY_SETS:
-        raise ValueError(f"unknown dataset '{name}'; known: {', '.join(TOY_SETS)}")
+        raise UserError(unknown("dataset", name, TOY_SETS))
     return TOY_SETS[name](rng, n)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from initdoc.registry import UserError
+from initdoc.errors import UserError
 
 ENV = "INITDOC_MNIST"
 SIDE = 28

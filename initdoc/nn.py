@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from initdoc.errors import UserError, unknown
+
 Array = np.ndarray
 Params = list[tuple[Array, Array]]  # [(W1, b1), ..., (WL, bL)]
 Initializer = Callable[[np.random.Generator, tuple[int, int]], Array]
@@ -117,9 +119,9 @@ ACTIVATIONS = {
 
 
 def get_activation(name: str) -> Activation:
-    """The activation called `name`; ValueError naming the known ones otherwise."""
+    """The activation called `name`; UserError naming the known ones otherwise."""
     if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+        raise UserError(unknown("activation", name, ACTIVATIONS))
     return ACTIVATIONS[name]
 
 
@@ -191,10 +193,10 @@ LOSSES = {
 def get_loss(name: str, output_activation: str | None = None) -> Loss:
     """The loss called `name`, checked against the network's output activation if given."""
     if name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; known: {', '.join(LOSSES)}")
+        raise UserError(unknown("loss", name, LOSSES))
     loss = LOSSES[name]
     if output_activation is not None and loss.output not in (None, output_activation):
-        raise ValueError(f"{name} needs a {loss.output} output layer, not {output_activation}")
+        raise UserError(f"{name} needs a {loss.output} output layer, not {output_activation}")
     return loss
 
 
@@ -244,7 +246,7 @@ class Gradients:
 def forward(params: Params, activations: Sequence[str], x) -> Record:
     """Run x through every layer, keeping each z and a; x is cast to the weights' dtype."""
     if len(activations) != len(params):
-        raise ValueError(f"{len(params)} layers but {len(activations)} activations")
+        raise UserError(f"{len(params)} layers but {len(activations)} activations")
     fs = [get_activation(name).f for name in activations]
     a = np.asarray(x, dtype=params[0][0].dtype)
     record = Record(list(activations), z=[None], a=[a])

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from initdoc import nn, schemes, theory
-from initdoc.registry import UserError
+from initdoc.errors import UserError, unknown
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
 FAMILIES = {"lecun": "lecun", "glorot": "glorot", "xavier": "glorot", "he": "he", "kaiming": "he"}
@@ -125,14 +125,14 @@ def parse_architecture(text: str) -> tuple[int, ...]:
 def check(activation: str, scheme: str) -> None:
     """A UserError unless the probe can run `activation` and predict `scheme`."""
     if activation not in ACTIVATIONS:
+        raise UserError(unknown("activation", activation, ACTIVATIONS))
+    if scheme in schemes.names() and scheme not in SCHEMES:
         raise UserError(
-            f"unknown activation '{activation}'; the probe knows: {', '.join(ACTIVATIONS)}"
+            f"cannot predict scheme '{scheme}'; the probe knows the variance-scaling schemes: "
+            f"{', '.join(SCHEMES)}"
         )
     if scheme not in SCHEMES:
-        what = "cannot predict scheme" if scheme in schemes.names() else "unknown scheme"
-        raise UserError(
-            f"{what} '{scheme}'; the probe knows the variance-scaling schemes: {', '.join(SCHEMES)}"
-        )
+        raise UserError(unknown("scheme", scheme, SCHEMES))
 
 
 def weight_variance(scheme: str, n_in: int, n_out: int) -> float:

@@ -7,7 +7,6 @@ receptive-field size times shape[-2] (fan_in) and times shape[-1] (fan_out).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from initdoc.errors import UserError, unknown
 
 Shape = tuple[int, ...]
 
@@ -48,16 +49,13 @@ class Initializer(Protocol):
 
 
 def _choose(what: str, value: object, known: list[str] | tuple[str, ...]) -> None:
-    """Raise a ValueError naming `value` and listing `known` unless `value` is one of them."""
-    if value in known:
-        return
-    close = difflib.get_close_matches(str(value), known, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"unknown {what} {value!r}; known: {', '.join(known)}.{hint}")
+    """Raise a UserError (a ValueError) naming `value` and listing `known` unless it is one."""
+    if value not in known:
+        raise UserError(unknown(what, value, known))
 
 
 def _checked(shape: object) -> Shape:
-    """`shape` as a tuple of ints, or a ValueError saying what is wrong and what is accepted."""
+    """`shape` as a tuple of ints, or a UserError saying what is wrong and what is accepted."""
     problem = None
     if not isinstance(shape, (tuple, list)):
         problem = f"it is a {type(shape).__name__}, not a tuple"
@@ -68,7 +66,7 @@ def _checked(shape: object) -> Shape:
     elif min(shape) < 1:
         problem = "every size must be positive"
     if problem:
-        raise ValueError(
+        raise UserError(
             f"bad shape {shape!r}: {problem}; expected a tuple of positive ints, "
             "(fan_in, fan_out) or (*receptive_field, in_channels, out_channels)"
         )
@@ -95,7 +93,7 @@ def _initializer(draw: Callable[[np.random.Generator, Shape], np.ndarray]) -> In
             )
         dtype = np.dtype(dtype)
         if not np.issubdtype(dtype, np.floating):
-            raise ValueError(f"dtype must be floating, such as float32 or float64; got {dtype}")
+            raise UserError(f"dtype must be floating, such as float32 or float64; got {dtype}")
         return draw(rng, _checked(shape)).astype(dtype, copy=False)
 
     return init
@@ -116,7 +114,7 @@ def variance_scaling(scale: float, mode: str, distribution: str) -> Initializer:
     _choose("mode", mode, _MODES)
     _choose("distribution", distribution, _DISTRIBUTIONS)
     if not scale > 0:
-        raise ValueError(f"scale must be a positive number; got {scale!r}")
+        raise UserError(f"scale must be a positive number; got {scale!r}")
 
     def draw(rng: np.random.Generator, shape: Shape) -> np.ndarray:
         fan_in, fan_out = fans(shape)
@@ -207,7 +205,7 @@ def identity(gain: float = 1.0) -> Initializer:
 
     def draw(rng: np.random.Generator, shape: Shape) -> np.ndarray:
         if len(shape) != 2 or shape[0] != shape[1]:
-            raise ValueError(f"identity needs a square 2-D shape (n, n); got {shape}")
+            raise UserError(f"identity needs a square 2-D shape (n, n); got {shape}")
         return gain * np.eye(shape[0])
 
     return _initializer(draw)
@@ -254,7 +252,7 @@ def get(name: str, **params) -> Initializer:
         signature.bind(**params)
     except TypeError as err:
         takes = ", ".join(signature.parameters) or "no parameters"
-        raise ValueError(f"scheme {name!r}: {err}; it takes: {takes}") from None
+        raise UserError(f"scheme {name!r}: {err}; it takes: {takes}") from None
     return scheme(**params)
 
 
@@ -280,5 +278,5 @@ def gain(nonlinearity: str, param: float | None = None) -> float:
         return math.sqrt(2 / (1 + slope**2))
     _choose("nonlinearity", nonlinearity, sorted([*_FIXED_GAINS, "leaky_relu"]))
     if param is not None:
-        raise ValueError(f"only 'leaky_relu' takes a param; {nonlinearity!r} does not")
+        raise UserError(f"only 'leaky_relu' takes a param; {nonlinearity!r} does not")
     return _FIXED_GAINS[nonlinearity]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from initdoc import nn
+from initdoc.errors import UserError
 from initdoc.nn import Array, Params
 
 
@@ -161,12 +162,12 @@ def train(
     """
     x, y = np.asarray(x), np.asarray(y)
     if (steps is None) == (epochs is None):
-        raise ValueError("give exactly one of steps and epochs")
+        raise UserError("give exactly one of steps and epochs")
     if steps is None:
         steps = epochs * (1 if batch_size is None else math.ceil(len(x) / batch_size))
     snapshot_at = set(snapshot_at)
     if not all(0 <= step < steps for step in snapshot_at):
-        raise ValueError(f"snapshot steps must lie in [0, {steps}): {sorted(snapshot_at)}")
+        raise UserError(f"snapshot steps must lie in [0, {steps}): {sorted(snapshot_at)}")
 
     costs = np.full(steps, np.nan)
     snapshots = []

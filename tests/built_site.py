@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from initdoc import page_weight
+from initdoc.site import page_weight
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

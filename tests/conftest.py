@@ -1,13 +1,13 @@
 """Shared test setup: single-threaded BLAS (as the build uses) and cached experiment results."""
 
-import os
+from initdoc.pipeline import environment
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+environment.configure()
+
 
 import pytest
 
-from initdoc import cache, registry
+from initdoc.pipeline import cache, registry
 
 
 @pytest.fixture(scope="session")

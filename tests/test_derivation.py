@@ -10,7 +10,7 @@ import pytest
 
 from initdoc import schemes, theory
 from initdoc.experiments import derivation as exp
-from initdoc.registry import get_experiment
+from initdoc.pipeline.registry import get_experiment
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "derivation.md").read_text()
 KEYS = [derive.__name__ for derive in theory.DERIVATIONS]

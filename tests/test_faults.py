@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from initdoc import cache, data, nn, plots, registry, schemes, train
-from initdoc import result as result_io
+from initdoc import data, nn, schemes, train
+from initdoc.figures import plots
+from initdoc.pipeline import cache, registry
+from initdoc.pipeline import result as result_io
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = "symmetry"  # the model page's experiment: a few seconds cold

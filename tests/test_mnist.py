@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from initdoc import mnist
+from initdoc.errors import UserError
 from initdoc.experiments.mnist import RUNS, display_batch, split
 from initdoc.figures.mnist import explorer
-from initdoc.registry import UserError, get_experiment
+from initdoc.pipeline.registry import get_experiment
 
 # The data loader.
 

@@ -6,9 +6,10 @@ import sys
 import numpy as np
 import pytest
 
-from initdoc import build, cache, pages, registry
-from initdoc import result as result_io
-from initdoc.result import Result
+from initdoc.pipeline import build, cache, registry
+from initdoc.pipeline import result as result_io
+from initdoc.pipeline.result import Result
+from initdoc.site import references as pages
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_key_covers_the_modules_an_experiment_uses():
     module = sys.modules[registry.get_experiment("symmetry").run.__module__]
     names = {m.__name__ for m in cache.dependencies(module)}
     assert {"initdoc.nn", "initdoc.train", "initdoc.data", "initdoc.schemes"} <= names
-    assert "initdoc.plots" not in names  # editing a figure's style reruns no experiment
+    assert "initdoc.figures.plots" not in names  # editing a figure's style reruns no experiment
 
 
 def test_two_builds_write_identical_bytes(project):

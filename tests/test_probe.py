@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from initdoc import probe, schemes
+from initdoc.errors import UserError
 from initdoc.experiments.cheatsheet import truncated_variance
-from initdoc.registry import UserError
 
 SIGMAS = 6  # every statistical bound below is this many standard errors
 
@@ -144,7 +144,7 @@ def test_the_page_shows_what_the_command_prints(res, case):
         (["784", "--activation", "relu", "--init", "he_normal"], "at least two sizes"),
         (
             ["784-10", "--activation", "swish", "--init", "he_normal"],
-            "unknown activation 'swish'; the probe knows",
+            "unknown activation 'swish'; known: identity",
         ),
         (["784-10", "--activation", "relu", "--init", "he_norml"], "unknown scheme 'he_norml'"),
         (

@@ -10,7 +10,7 @@ import sys
 import built_site
 import pytest
 
-from initdoc import page_weight
+from initdoc.site import page_weight
 
 HOME = "# Home\n\nSee [the other page](other.md#a-section); {{ demo.steps }} steps; $x^2$.\n"
 OTHER = "# Other\n\n## A section\n\nText.\n"

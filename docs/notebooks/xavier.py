@@ -8,8 +8,8 @@
 # cache; the first run computes it). The second reruns the experiment with other parameters.
 
 # %%
-from initdoc import cache, registry
-from initdoc.registry import get_experiment
+from initdoc.pipeline import cache, registry
+from initdoc.pipeline.registry import get_experiment
 
 registry.load_all()
 page_result, _ = cache.run(get_experiment("xavier"))

@@ -12,7 +12,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from initdoc import data, nn, schemes, train
-from initdoc import plots  # the site's figure style
+from initdoc.figures import plots  # the site's figure style
 
 rng = np.random.default_rng(0)
 X, y = data.circle(rng, 200, fraction=0.3)

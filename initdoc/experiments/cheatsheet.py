@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from initdoc import nn, schemes
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 
 def truncated_variance(bound: float) -> float:

@@ -6,8 +6,8 @@ import numpy as np
 import sympy
 
 from initdoc import nn, schemes, train
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 SCALES = (0.5, 1.0, 1.5)  # W = s·I in every layer
 TARGET = np.array(

@@ -9,8 +9,8 @@ import numpy as np
 import sympy as sp
 
 from initdoc import nn, schemes, theory
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 Z_CI = 1.959963984540054  # two-sided 95% normal quantile
 Z_TEST = 6.0  # the agreement bound the tests use: |estimate - symbolic| <= 6 standard errors

@@ -10,8 +10,8 @@ import numpy as np
 
 from initdoc import mnist, nn, schemes, train
 from initdoc.experiments.mnist import split
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 INITS = {
     "standard": ("standard U(±1/√n_in)", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),

@@ -7,8 +7,8 @@ import numpy as np
 
 from initdoc import data, nn, schemes, train
 from initdoc.lsuv import lsuv_with_history
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 STARTS = ("glorot_normal", "he_normal", "orthogonal", "lsuv")
 LABELS = {

@@ -7,8 +7,8 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
 from initdoc import data
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 _z, _w = hermegauss(101)
 NODES, WEIGHTS = (

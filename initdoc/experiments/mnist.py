@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import mnist, nn, schemes, train
-from initdoc.registry import UserError, experiment
-from initdoc.result import Result
+from initdoc.errors import UserError
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 # The four initializations of the original demo, plus He; each draws W of shape (n_in, n_out).
 INITS = {

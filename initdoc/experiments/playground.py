@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import data, nn, schemes
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 SIZES = (2, 6, 3, 1)
 # Weight variance v / n_in for each scheme (biases start at zero); "he" is v = 2.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import probe
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 # name: (architecture, activation, scheme), each printed on the probe page as `python -m initdoc probe` would.
 EXAMPLES = {

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from initdoc import data, nn, schemes, train
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 ACTIVATIONS = ("sigmoid", "tanh")
 SATURATED = 0.01  # a unit is saturated where f'(z) < SATURATED × the largest f' (1/4 for sigmoid, 1 for tanh)

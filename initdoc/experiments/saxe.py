@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import schemes
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 INITS = {
     "gaussian": schemes.lecun_normal(),

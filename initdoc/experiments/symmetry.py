@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import data, nn, schemes, train
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 # Each case: hidden activation, how W is drawn, how the hidden biases b1 are drawn.
 CASES = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import nn, schemes, theory
-from initdoc.registry import experiment
-from initdoc.result import Result
+from initdoc.pipeline.registry import experiment
+from initdoc.pipeline.result import Result
 
 # The schemes compared, in page order: key -> (label, initializer).
 SCHEMES = {

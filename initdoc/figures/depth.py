@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
 from initdoc.experiments.depth import SCALES
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 SCALE_COLORS = {
     0.5: plots.COLORS["blue"],

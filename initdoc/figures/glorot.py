@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
 from initdoc.experiments.glorot import INITS, RUNS
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 RUN_STYLE = {

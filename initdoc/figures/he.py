@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
 from initdoc.experiments.he import SCHEMES
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 SCHEME_COLORS = {
     "xavier": plots.COLORS["blue"],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from initdoc import plots
 from initdoc.experiments.lsuv import LABELS, STARTS
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 START_COLORS = dict(
     zip(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 SIM_COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"])
 

@@ -7,9 +7,9 @@ import base64
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from initdoc import plots
 from initdoc.experiments.mnist import HIDDEN, INITS, RUNS, hist_range
-from initdoc.registry import figure, widget_data
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure, widget_data
 
 SHORT = {"zero": "zero", "uniform": "uniform", "xavier": "Xavier", "normal": "N(0, 1)", "he": "He"}
 INIT_COLORS = {

@@ -8,7 +8,7 @@ import numpy as np
 
 from initdoc import data, plots
 from initdoc.experiments.playground import CHANCE, DATASETS, HIDDEN, LABELS, SCHEMES, SIZES
-from initdoc.registry import figure, widget_data
+from initdoc.pipeline.registry import figure, widget_data
 
 TITLES = {
     "circle": "circle",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
 from initdoc.experiments.saturation import ACTIVATIONS, MAX_SLOPE
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 INIT_STYLE = {
     "normal": ("N(0, 1)", plots.COLORS["vermillion"]),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 INIT_STYLE = {
     "gaussian": (plots.COLORS["blue"], "scaled Gaussian N(0, 1/n)"),

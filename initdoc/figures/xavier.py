@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import plots
 from initdoc.experiments.xavier import SCHEMES
-from initdoc.registry import figure
+from initdoc.figures import plots
+from initdoc.pipeline.registry import figure
 
 HISTOGRAMS = ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "glorot_uniform"]
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -25,3 +26,11 @@ def cache_dir() -> Path:
 def figures_dir() -> Path:
     """Generated figures, results.json and figures.json."""
     return project_root() / "figures"
+
+
+def clean() -> int:
+    """Remove figures/ and the experiment cache; exit status 0."""
+    for folder in (figures_dir(), cache_dir()):
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"removed {folder}")
+    return 0

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the build runs: one thread per process
-
-import argparse
 import shutil
 import subprocess
 import sys
@@ -16,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from initdoc import build, nn, schemes, snapshot
+from initdoc import nn, schemes
+from initdoc.pipeline import build, snapshot
 
 SIZES = [784, 300, 300, 300, 300, 10]  # the MNIST-sized network
 ACTIVATIONS = ["tanh"] * 4 + ["softmax"]
@@ -156,35 +153,24 @@ def engine_section(batches: list[int], seconds: float) -> None:
         print(f"  PyTorch {torch.__version__}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the benchmark tables for this machine; the builds run a snapshot of the code, in a child process."""
-    parser = argparse.ArgumentParser(prog="python -m initdoc.bench", description=__doc__)
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=max(2, build.default_jobs()),
-        help="processes for the parallel build",
-    )
-    parser.add_argument("--engine-only", action="store_true", help="skip the site builds")
-    parser.add_argument(
-        "--site-only", action="store_true", help="only the site builds, in this process"
-    )
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per engine measurement")
-    args = parser.parse_args(argv)
+def main(
+    jobs: int, engine_only: bool = False, site_only: bool = False, seconds: float = 2.0
+) -> int:
+    """Print the benchmark tables; the builds run a snapshot of the code, in a child process."""
     tmp = Path(tempfile.mkdtemp(prefix="initdoc-bench-"))
     try:
-        if args.site_only:
-            site_section(tmp, args.jobs)
+        if site_only:
+            site_section(tmp, jobs)
             return 0
         print(
             f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, Python {sys.version.split()[0]}, "
             f"numpy {np.__version__}\n",
             flush=True,
         )
-        if not args.engine_only:
+        if not engine_only:
             code = snapshot.take(tmp / "code")
             child = subprocess.run(
-                [sys.executable, "-m", "initdoc.bench", "--site-only", "--jobs", str(args.jobs)],
+                [sys.executable, "-m", "initdoc", "bench", "--site-only", "--jobs", str(jobs)],
                 cwd=code,
                 env=snapshot.env(code),
             )
@@ -194,11 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 1
-        engine_section([100, 1000], args.seconds)
+        engine_section([100, 1000], seconds)
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

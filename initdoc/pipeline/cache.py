@@ -9,10 +9,10 @@ import sys
 import types
 from pathlib import Path
 
-from initdoc import result as result_io
-from initdoc.paths import cache_dir
-from initdoc.registry import Experiment
-from initdoc.result import Result
+from initdoc.pipeline import result as result_io
+from initdoc.pipeline.paths import cache_dir
+from initdoc.pipeline.registry import Experiment
+from initdoc.pipeline.result import Result
 
 
 def dependencies(module: types.ModuleType) -> list[types.ModuleType]:

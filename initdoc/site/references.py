@@ -8,12 +8,14 @@ import posixpath
 import re
 from pathlib import Path
 
+from initdoc.errors import UserError
+
 REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
 
 
-class PageReferenceError(ValueError):
+class PageReferenceError(UserError):
     """A page refers to a value or figure that the build did not produce."""
 
 

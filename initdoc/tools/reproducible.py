@@ -6,7 +6,6 @@ cannot pass for a difference between the builds.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -17,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from initdoc import snapshot
-from initdoc.build import default_jobs
+from initdoc.pipeline import snapshot
 
 
 def clean_build(code: Path, root: Path, jobs: int, names: list[str]) -> float:
@@ -65,25 +63,16 @@ def differing_results(a: Path, b: Path) -> list[str]:
     return different + sorted(p.name for p in b.glob("*.npz") if not (a / p.name).is_file())
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Two clean builds; print what they wrote and exit 1 if any byte differs."""
-    parser = argparse.ArgumentParser(prog="python -m initdoc.reproducible", description=__doc__)
-    parser.add_argument("names", nargs="*", help="only these experiments (default: all)")
-    parser.add_argument(
-        "--jobs", type=int, default=default_jobs(), help="processes for the second build"
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the two project roots for inspection"
-    )
-    args = parser.parse_args(argv)
+def main(names: list[str], jobs: int, keep: bool = False) -> int:
+    """Two clean builds; print what they wrote; exit status 1 if any byte differs."""
     tmp = Path(tempfile.mkdtemp(prefix="initdoc-reproducible-"))
     roots = [tmp / "first", tmp / "second"]
     try:
         code = snapshot.take(tmp / "code")
         seconds = []
-        for root, jobs in zip(roots, (1, args.jobs)):
+        for root, jobs in zip(roots, (1, jobs)):
             print(f"== clean build into {root} with --jobs {jobs}", flush=True)
-            seconds.append(clean_build(code, root, jobs, args.names))
+            seconds.append(clean_build(code, root, jobs, names))
         figures = differing_files(roots[0] / "figures", roots[1] / "figures")
         results = differing_results(
             roots[0] / ".cache" / "initdoc", roots[1] / ".cache" / "initdoc"
@@ -91,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         published = sorted(p.name for p in (roots[0] / "figures").iterdir())
         values = json.loads((roots[0] / "figures" / "results.json").read_text())
         print(
-            f"\nbuild 1 (--jobs 1): {seconds[0]:.1f} s; build 2 (--jobs {args.jobs}): {seconds[1]:.1f} s"
+            f"\nbuild 1 (--jobs 1): {seconds[0]:.1f} s; build 2 (--jobs {jobs}): {seconds[1]:.1f} s"
         )
         print(
             f"compared {len(published)} files in figures/ ({len(values)} values in results.json) "
@@ -114,11 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
-        if args.keep:
+        if keep:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,11 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from initdoc.result import Result
-
-
-class UserError(Exception):
-    """A mistake a person can fix; the CLI prints it as one line and exits 2."""
+from initdoc.errors import UserError, unknown
+from initdoc.pipeline.result import Result
 
 
 @dataclass(frozen=True)
@@ -28,10 +25,10 @@ class Experiment:
 
     def __call__(self, **overrides) -> Result:
         """Run uncached, with optional parameter overrides."""
-        unknown = set(overrides) - set(self.params)
-        if unknown:
+        extra = set(overrides) - set(self.params)
+        if extra:
             raise UserError(
-                f"experiment '{self.name}' has no parameter {', '.join(sorted(unknown))}; "
+                f"experiment '{self.name}' has no parameter {', '.join(sorted(extra))}; "
                 f"it takes: {', '.join(sorted(self.params))}"
             )
         return self.run(np.random.default_rng(self.seed), **{**self.params, **overrides})
@@ -106,5 +103,5 @@ def get_experiment(name: str) -> Experiment:
     """The experiment called `name`, or a UserError listing the known ones."""
     load_all()
     if name not in EXPERIMENTS:
-        raise UserError(f"unknown experiment '{name}'; known: {', '.join(sorted(EXPERIMENTS))}")
+        raise UserError(unknown("experiment", name, sorted(EXPERIMENTS)))
     return EXPERIMENTS[name]

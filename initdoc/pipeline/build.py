@@ -10,9 +10,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from initdoc import cache, registry
-from initdoc.atomic import write_text
-from initdoc.paths import figures_dir
+from initdoc.pipeline import cache, registry
+from initdoc.pipeline.atomic import write_text
+from initdoc.pipeline.paths import figures_dir
 
 STAMPS = ".stamps.json"
 
@@ -42,7 +42,7 @@ def figure_key(fig: registry.Figure, exp_key: str) -> str:
 
 def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
-    from initdoc import plots
+    from initdoc.figures import plots
 
     registry.load_all()
     exp = registry.get_experiment(name)

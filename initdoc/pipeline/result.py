@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from initdoc.atomic import atomic_write
+from initdoc.pipeline.atomic import atomic_write
 
 Scalar = int | float | bool | str
 

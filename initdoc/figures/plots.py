@@ -8,7 +8,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from initdoc.atomic import atomic_write
+from initdoc.pipeline.atomic import atomic_write
 
 # Okabe & Ito's colour-blind-safe palette.
 COLORS = {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from initdoc.errors import UserError
 
 BUDGET = 1_500_000  # bytes per page
 OWN = (
@@ -114,19 +114,10 @@ def table(weights: list[Weight], budget: int = BUDGET) -> str:
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the table for a built site; exit 1 if a page is over budget."""
-    parser = argparse.ArgumentParser(prog="python -m initdoc.page_weight", description=__doc__)
-    parser.add_argument("site", nargs="?", default="site", help="a built site (default: site/)")
-    args = parser.parse_args(argv)
-    site = Path(args.site)
+def main(site: Path) -> int:
+    """Print the table for a built site; exit status 1 if a page is over budget."""
     if not (site / "index.html").is_file():
-        print(f"initdoc: error: no built site in {site}/: run `make site` first", file=sys.stderr)
-        return 2
+        raise UserError(f"no built site in {site}/: run `make site` first")
     weights = weigh(site)
     print(table(weights))
     return 1 if any(w.total > BUDGET for w in weights) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

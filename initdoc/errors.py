@@ -1,0 +1,18 @@
+"""The one user-facing error type, and the "unknown name" message every lookup shares."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class UserError(ValueError):
+    """A mistake a person can fix; the CLI prints it as one line and exits with status 2."""
+
+
+def unknown(what: str, name: object, known: Iterable[str]) -> str:
+    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only when one is close)."""
+    known = list(known)
+    close = difflib.get_close_matches(str(name), known, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"unknown {what} '{name}'; known: {', '.join(known)}.{hint}"

@@ -1,0 +1,1 @@
+"""The build pipeline: registry, results, cache, build, atomic writes, paths and verdicts."""

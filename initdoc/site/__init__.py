@@ -1,0 +1,1 @@
+"""What the MkDocs hook calls: page references, assets and page weight."""

@@ -1,0 +1,1 @@
+"""Tools behind the command line: bench, reproducible builds, verdict stability."""
