@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv site figures serve test bench clean check-reproducible
+.PHONY: help venv site figures serve test test-fast lint format bench clean check-reproducible
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -32,8 +32,18 @@ site: figures ## build the whole site into site/
 serve: figures ## preview the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve
 
-test: $(STAMP) ## run the test suite
+test: lint ## run every test: the experiments and the site are built once, in parallel
 	$(PY) -m pytest
+
+test-fast: $(STAMP) ## the tests that need no experiment run and no site build (under a minute)
+	$(PY) -m pytest -m "not full"
+
+lint: $(STAMP) ## check formatting and lint with ruff (make format fixes the formatting)
+	$(VENV)/bin/ruff format --check --quiet . || { echo "lint: run make format"; exit 1; }
+	$(VENV)/bin/ruff check --quiet .
+
+format: $(STAMP) ## format the code with ruff
+	$(VENV)/bin/ruff format .
 
 bench: $(STAMP) ## print build, experiment and engine timings for this machine
 	$(PY) -m initdoc bench

@@ -1,4 +1,4 @@
-"""The real site, built once per test session (cached experiments, strict MkDocs) and served on 127.0.0.1."""
+"""The real site: built with strict MkDocs, its pages listed, served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import http.server
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -17,38 +16,22 @@ from initdoc.site import page_weight
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-_built: dict[str, Path | str] = {}
 
 
-def _run(args: list[str], what: str) -> None:
-    """Run a build step in the project root; fail the test with the tail of its output if it fails."""
-    proc = subprocess.run(args, cwd=ROOT, env=MKDOCS_ENV, capture_output=True, text=True)
+def build(out: Path) -> Path:
+    """`mkdocs build --strict` of the project (its figures/ already built) into `out`."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        env=MKDOCS_ENV,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
-        lines = [
-            line
-            for line in (proc.stdout + proc.stderr).splitlines()
-            if line.strip() and "INFO" not in line
-        ]
-        tail = "\n".join(lines[-25:])
-        raise RuntimeError(f"{what} failed (exit {proc.returncode}):\n{tail}")
-
-
-def site() -> Path:
-    """The site as `make site` builds it (same experiment cache), into a temporary folder; built once."""
-    if "site" not in _built:
-        out = Path(tempfile.mkdtemp(prefix="initdoc-site-")) / "site"
-        try:
-            _run([sys.executable, "-m", "initdoc", "build"], "python -m initdoc build")
-            _run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                "mkdocs build --strict",
-            )
-            _built["site"] = out
-        except RuntimeError as err:
-            _built["site"] = str(err)
-    if isinstance(_built["site"], str):
-        pytest.fail(_built["site"], pytrace=False)
-    return _built["site"]
+        output = (proc.stdout + proc.stderr).splitlines()
+        tail = "\n".join([line for line in output if line.strip() and "INFO" not in line][-25:])
+        pytest.fail(f"mkdocs build --strict failed (exit {proc.returncode}):\n{tail}", False)
+    return out
 
 
 def pages(site_dir: Path) -> list[str]:

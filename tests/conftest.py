@@ -1,21 +1,83 @@
-"""Shared test setup: single-threaded BLAS (as the build uses) and cached experiment results."""
+"""Shared test setup: the build's process settings, the test tiers, and fixtures for results,
+the built site and the command line.
+
+Tiers: a test that needs an experiment's result or the built site is marked `full`; every
+other test is fast (`make test-fast` runs `pytest -m "not full"`). In a full run, the first
+test that needs a result builds every experiment once, in parallel, into the project's cache
+(as `make figures` does); later tests load from that cache.
+"""
 
 from initdoc.pipeline import environment
 
 environment.configure()
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import built_site
 import pytest
 
-from initdoc.pipeline import cache, registry
+from initdoc.pipeline import build, cache, registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SUFFIX = "_result"  # the fixture of experiment NAME is NAME_result
+FULL_MODULES = {"test_browser", "test_docs_snippets", "test_faults"}
+
+registry.load_all()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark `full` every test that uses a result or the site, or lives in a full-tier module."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        needs_results = any(name.endswith(SUFFIX) for name in uses) or {"built", "site"} & uses
+        if needs_results or item.module.__name__ in FULL_MODULES:
+            item.add_marker(pytest.mark.full)
 
 
 @pytest.fixture(scope="session")
-def result():
-    """result(name): the experiment's Result, from the same cache the site is built from."""
-    registry.load_all()
+def built():
+    """Every experiment built once (cached, in parallel) into the project's cache and figures/."""
+    return build.build(jobs=build.default_jobs(), log=lambda *_: None)
 
-    def get(name):
+
+def _result_fixture(name: str):
+    @pytest.fixture(scope="session", name=f"{name}{SUFFIX}")
+    def fixture(built):
         return cache.run(registry.get_experiment(name))[0]
 
-    return get
+    fixture.__doc__ = f"The Result of experiment '{name}', the one the site shows."
+    return fixture
+
+
+for _name in registry.EXPERIMENTS:
+    globals()[f"_fixture_{_name}"] = _result_fixture(_name)
+
+
+@pytest.fixture(scope="session")
+def site(built, tmp_path_factory) -> Path:
+    """The site as `make site` builds it (same experiments), in a temporary folder; built once."""
+    return built_site.build(tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture
+def cli():
+    """cli(*args, root=None, **env): run `python -m initdoc ARGS`; the finished process.
+
+    `root` sets INITDOC_ROOT (the project the command works on); `env` adds variables.
+    """
+
+    def run(*args: str, root: Path | None = None, timeout: float = 600, **env: str):
+        extra = {"INITDOC_ROOT": str(root)} if root is not None else {}
+        return subprocess.run(
+            [sys.executable, "-m", "initdoc", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **extra, **env},
+        )
+
+    return run

@@ -108,12 +108,6 @@ def shot_name(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site():
-    """The built site (experiments from the project's cache, then `mkdocs build --strict`)."""
-    return built_site.site()
-
-
-@pytest.fixture(scope="module")
 def browser():
     """Chromium (Debian's, never a downloaded one) driven by Playwright."""
     playwright = sync_api.sync_playwright().start()

@@ -35,19 +35,14 @@ SCHEME_ROWS = list(exp.SCHEMES)
 
 
 @pytest.fixture(scope="module")
-def res(result):
-    return result("derivation")
-
-
-@pytest.fixture(scope="module")
 def steps():
     return theory.derive_all()
 
 
-def rows(res, prefix: str) -> dict[str, dict]:
+def rows(derivation_result, prefix: str) -> dict[str, dict]:
     """The table rows stored under `prefix` (mc or scheme), as {row: {field: value}}."""
     out: dict[str, dict] = {}
-    for name, value in res.values.items():
+    for name, value in derivation_result.values.items():
         if name.startswith(prefix + ".") and name.count(".") == 2:
             _, row, field = name.split(".")
             out.setdefault(row, {})[field] = value
@@ -69,16 +64,16 @@ def test_every_step_is_placed_on_the_page_in_order():
         )
 
 
-def test_rendered_values_are_the_checked_latex(res, steps):
-    assert res.values["steps"] == len(KEYS)
+def test_rendered_values_are_the_checked_latex(derivation_result, steps):
+    assert derivation_result.values["steps"] == len(KEYS)
     for step in steps:
-        latex = res.values[f"{step.key}.latex"]
+        latex = derivation_result.values[f"{step.key}.latex"]
         assert latex.startswith(r"\begin{aligned} ") and latex.endswith(r" \end{aligned}")
         assert "$" not in latex and "\n" not in latex and latex.count("{") == latex.count("}")
         for line in step.lines:
             equation = exp.NOTE.match(line).group(1) if exp.NOTE.match(line) else line
             assert equation in latex, (step.key, equation)
-        assert res.values[f"{step.key}.result"] == step.result
+        assert derivation_result.values[f"{step.key}.result"] == step.result
         assert "=" in step.result and "\\" in step.result  # LaTeX, not plain text
 
 
@@ -90,16 +85,16 @@ def test_aligned_moves_notes_and_never_splits_a_substack():
     assert r"\text{a note}" in block and r"\quad \text{(a note)}" not in block
 
 
-def test_the_assumptions_are_named_on_the_page(res, steps):
+def test_the_assumptions_are_named_on_the_page(derivation_result, steps):
     for name in theory.ASSUMPTIONS:
         assert f'<span id="assume-{name}"></span>`{name}`' in PAGE
         assert f"{{{{ derivation.assumption.{name} }}}}" in PAGE
-        assert res.values[f"assumption.{name}"] == theory.ASSUMPTIONS[name]
+        assert derivation_result.values[f"assumption.{name}"] == theory.ASSUMPTIONS[name]
     for step in steps:
-        uses = res.values[f"{step.key}.uses"]
+        uses = derivation_result.values[f"{step.key}.uses"]
         assert re.findall(r"#assume-(\w+)", uses) == list(step.assumptions)
         for name in step.assumptions:
-            assert f"(#{step.key})" in res.values[f"assumption.{name}.used_by"]
+            assert f"(#{step.key})" in derivation_result.values[f"assumption.{name}.used_by"]
 
 
 def test_a_failed_check_fails_the_experiment_naming_the_step(monkeypatch):
@@ -124,22 +119,26 @@ def test_standard_errors_match_the_spread_of_repeated_estimates():
         assert abs(ses.mean() / spread - 1) < 6 / math.sqrt(2 * repeats), estimator.__name__
 
 
-def test_every_estimate_agrees_with_the_proved_value_within_six_se(res):
-    table = rows(res, "mc")
+def test_every_estimate_agrees_with_the_proved_value_within_six_se(derivation_result):
+    table = rows(derivation_result, "mc")
     assert sorted(table) == sorted(MC_ROWS)
-    assert res.values["z_test"] == 6
+    assert derivation_result.values["z_test"] == 6
     for name, row in table.items():
-        assert row["se"] > 0 and row["n"] >= res.values["replicates"], name
+        assert row["se"] > 0 and row["n"] >= derivation_result.values["replicates"], name
         assert abs(row["estimate"] - row["symbolic"]) <= 6 * row["se"], name
         assert row["agrees"] and row["verdict"] == "yes", name
         assert row["ci_low"] == pytest.approx(row["estimate"] - 1.959964 * row["se"])
         assert row["ci_high"] == pytest.approx(row["estimate"] + 1.959964 * row["se"])
         assert row["inside_ci"] == (row["ci_low"] <= row["symbolic"] <= row["ci_high"])
-    assert res.values["mc.agree"] == res.values["mc.rows"] == len(MC_ROWS)
-    assert res.values["mc.inside_ci"] == sum(row["inside_ci"] for row in table.values())
+    assert (
+        derivation_result.values["mc.agree"] == derivation_result.values["mc.rows"] == len(MC_ROWS)
+    )
+    assert derivation_result.values["mc.inside_ci"] == sum(
+        row["inside_ci"] for row in table.values()
+    )
 
 
-def test_each_row_is_on_the_page(res):
+def test_each_row_is_on_the_page(derivation_result):
     for name in MC_ROWS:
         for field in ("n", "symbolic", "estimate", "se", "ci_low", "ci_high", "z", "verdict"):
             assert f"derivation.mc.{name}.{field}" in PAGE, (name, field)
@@ -147,8 +146,12 @@ def test_each_row_is_on_the_page(res):
         assert f"derivation.scheme.{name}.estimate" in PAGE, name
 
 
-def test_symbolic_values_are_the_theorys(res):
-    v, n_in, n_out = res.values, res.values["n_in"], res.values["n_out"]
+def test_symbolic_values_are_the_theorys(derivation_result):
+    v, n_in, n_out = (
+        derivation_result.values,
+        derivation_result.values["n_in"],
+        derivation_result.values["n_out"],
+    )
     assert v["mc.product_general.symbolic"] == pytest.approx(
         v["product.mean_w"] ** 2 * v["product.std_a"] ** 2
         + v["product.std_w"] ** 2 * v["product.mean_a"] ** 2
@@ -161,22 +164,22 @@ def test_symbolic_values_are_the_theorys(res):
     assert v["mc.truncated_std.symbolic"] == pytest.approx(schemes.TRUNCATED_NORMAL_STD, abs=1e-12)
 
 
-def test_depth_vanishes_holds_and_explodes(res):
-    v = res.values
+def test_depth_vanishes_holds_and_explodes(derivation_result):
+    v = derivation_result.values
     assert v["gain_vanish"] < 1 == v["gain_hold"] < v["gain_explode"]
     assert v["mc.depth_vanish.estimate"] + 6 * v["mc.depth_vanish.se"] < 1
     assert v["mc.depth_explode.estimate"] - 6 * v["mc.depth_explode.se"] > 1
 
 
-def test_glorot_keeps_neither_variance_but_averages_one(res):
-    v = res.values
+def test_glorot_keeps_neither_variance_but_averages_one(derivation_result):
+    v = derivation_result.values
     assert v["mc.forward_glorot.estimate"] - 6 * v["mc.forward_glorot.se"] > 1
     assert v["mc.backward_glorot.estimate"] + 6 * v["mc.backward_glorot.se"] < 1
     assert v["forward_mean_of_ratios"] == pytest.approx(1.0, abs=1e-12)
 
 
-def test_tanh_linear_regime_is_an_approximation(res):
-    small, unit = rows(res, "tanh")["small"], rows(res, "tanh")["unit"]
+def test_tanh_linear_regime_is_an_approximation(derivation_result):
+    small, unit = rows(derivation_result, "tanh")["small"], rows(derivation_result, "tanh")["unit"]
     assert small["z"] < -6  # measurably short of 1 ...
     assert (
         abs(small["shortfall"] - small["series_shortfall"]) <= 6 * small["se"]
@@ -185,8 +188,8 @@ def test_tanh_linear_regime_is_an_approximation(res):
     assert unit["estimate"] + 6 * unit["se"] < 0.5  # far from 0, tanh hands on less than half
 
 
-def test_the_source_articles_claims(res):
-    v = res.values
+def test_the_source_articles_claims(derivation_result):
+    v = derivation_result.values
     assert v["harmonic_mean_of_fans"] is False
     assert v["hm_fans"] > 100 * v["glorot_variance"]
     assert v["he_variance"] != pytest.approx(
@@ -200,8 +203,12 @@ def test_the_source_articles_claims(res):
 # The schemes draw what the theory derives.
 
 
-def test_scheme_rows_agree_with_the_theory_and_respect_their_bounds(res):
-    table, n_in, n_out = rows(res, "scheme"), res.values["n_in"], res.values["n_out"]
+def test_scheme_rows_agree_with_the_theory_and_respect_their_bounds(derivation_result):
+    table, n_in, n_out = (
+        rows(derivation_result, "scheme"),
+        derivation_result.values["n_in"],
+        derivation_result.values["n_out"],
+    )
     assert sorted(table) == sorted(SCHEME_ROWS)
     derived = {
         "lecun": theory.lecun_variance(n_in),
@@ -213,7 +220,7 @@ def test_scheme_rows_agree_with_the_theory_and_respect_their_bounds(res):
         family = "fan_out" if name.startswith("fan_out") else name.split("_")[0]
         assert row["symbolic"] == pytest.approx(derived[family], rel=1e-12), name
         assert abs(row["estimate"] - row["symbolic"]) <= 6 * row["se"] and row["agrees"], name
-        assert row["n"] == res.values["scheme.draws"] > 500_000
+        assert row["n"] == derivation_result.values["scheme.draws"] > 500_000
         if "bound" in row:
             assert row["max_abs"] <= row["bound"] and row["max_abs"] > 0.99 * row["bound"], name
 

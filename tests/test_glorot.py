@@ -11,13 +11,8 @@ from initdoc.experiments.glorot import (
 )  # also registers "glorot"
 
 
-@pytest.fixture(scope="module")
-def res(result):
-    return result("glorot")
-
-
-def test_standard_init_shrinks_activations_by_a_third_per_layer(res):
-    v = res.values
+def test_standard_init_shrinks_activations_by_a_third_per_layer(glorot_result):
+    v = glorot_result.values
     assert v["standard.forward_monotone"]
     linear_regime = (1 / 3) ** (v["L"] - 1)  # n_in Var(W) = 1/3 per layer, tanh ≈ identity near 0
     assert v["linear_regime_ratio"] == pytest.approx(linear_regime)
@@ -26,8 +21,8 @@ def test_standard_init_shrinks_activations_by_a_third_per_layer(res):
     assert v["fig6_agrees"] == "yes"
 
 
-def test_standard_init_shrinks_backpropagated_gradients_towards_the_input(res):
-    v = res.values
+def test_standard_init_shrinks_backpropagated_gradients_towards_the_input(glorot_result):
+    v = glorot_result.values
     assert v["standard.backward_monotone"]
     linear_regime = (1 / 3) ** (v["L"] - 1)  # n_out Var(W) = 1/3 for the square hidden layers
     assert linear_regime / 2 < v["standard.backward_ratio"] < linear_regime * 2
@@ -35,8 +30,8 @@ def test_standard_init_shrinks_backpropagated_gradients_towards_the_input(res):
     assert v["fig7_agrees"] == "yes"
 
 
-def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(res):
-    v = res.values
+def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(glorot_result):
+    v = glorot_result.values
     assert v["standard.weight_spread"] < 2 and v["normalized.weight_spread"] < 2
     assert (
         1 / v["standard.backward_ratio"] > 20 * v["standard.weight_spread"]
@@ -44,20 +39,22 @@ def test_weight_gradients_look_alike_although_backpropagated_gradients_vanish(re
     assert v["fig8_agrees"] == "yes"
 
 
-def test_layer_one_zero_weight_gradients_are_the_blank_pixels(res):
-    v = res.values
+def test_layer_one_zero_weight_gradients_are_the_blank_pixels(glorot_result):
+    v = glorot_result.values
     assert v["blank_pixel_share"] > 0.05
     for key in ("standard", "normalized"):
         assert v[f"{key}.zero_share_dW1"] == pytest.approx(
             v["blank_pixel_share"]
         )  # whole rows of dW1, no others
-        assert np.all(res[f"{key}.zero_share_dW"][1:] == 0)
+        assert np.all(glorot_result[f"{key}.zero_share_dW"][1:] == 0)
 
 
-def test_histograms_are_shares_of_every_value(res):
+def test_histograms_are_shares_of_every_value(glorot_result):
     for key in ("standard", "normalized"):
-        assert np.allclose(res[f"{key}.a_hist"].sum(axis=1), 1)  # tanh stays inside [-1, 1]
-        assert np.all(res[f"{key}.dz_hist"].sum(axis=1) <= 1 + 1e-12)
+        assert np.allclose(
+            glorot_result[f"{key}.a_hist"].sum(axis=1), 1
+        )  # tanh stays inside [-1, 1]
+        assert np.all(glorot_result[f"{key}.dz_hist"].sum(axis=1) <= 1 + 1e-12)
 
 
 def test_weight_gradient_variance_is_that_of_a_transposed_times_dz():
@@ -75,16 +72,16 @@ def test_weight_gradient_variance_is_that_of_a_transposed_times_dz():
     )
 
 
-def test_normalized_tanh_learns_faster(res):
-    v = res.values
+def test_normalized_tanh_learns_faster(glorot_result):
+    v = glorot_result.values
     assert v["tanh_normalized.mean_epoch_cost"] < v["tanh_standard.mean_epoch_cost"]
     assert v["tanh_normalized.first_epoch_cost"] < v["tanh_standard.first_epoch_cost"]
 
 
-def test_test_error_verdict_is_the_two_standard_error_rule(res):
+def test_test_error_verdict_is_the_two_standard_error_rule(glorot_result):
     # The gap is about one or two standard errors, so the verdict itself may differ between machines whose
     # BLAS kernels round differently; what must hold is that the page's verdict follows from the page's numbers.
-    v = res.values
+    v = glorot_result.values
     se, verdict = difference_verdict(
         v["tanh_normalized.test_error"], v["tanh_standard.test_error"], v["n_test"]
     )
@@ -94,8 +91,8 @@ def test_test_error_verdict_is_the_two_standard_error_rule(res):
     )
 
 
-def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(res):
-    v, top = res.values, res.values["n_lrs"] - 1
+def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(glorot_result):
+    v, top = glorot_result.values, glorot_result.values["n_lrs"] - 1
     assert v[f"tanh_normalized.lr{top}.final_cost"] > 10 * np.log(
         10
     )  # ten times the cost of a uniform guess
@@ -108,23 +105,26 @@ def test_normalized_tanh_fails_at_the_largest_rate_where_standard_trains(res):
     )
 
 
-def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(res):
-    v = res.values
+def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(glorot_result):
+    v = glorot_result.values
     ends = [v[f"sigmoid_standard.lr{i}.top_mean_end"] for i in range(v["n_lrs"])]
     for i in range(v["n_lrs"]):
-        assert res[f"sigmoid_standard.lr{i}.test_error"][-1] > v["chance_error"] - 0.03
+        assert glorot_result[f"sigmoid_standard.lr{i}.test_error"][-1] > v["chance_error"] - 0.03
     assert max(ends) < v["sigmoid_standard.top_mean_start"] / 2
     assert ends == sorted(ends, reverse=True)  # faster at larger rates
     assert v["sigmoid_gap"] > 2 * v["sigmoid_gap_se"]
     assert v["sigmoid_agrees"] == "yes"
 
 
-def test_learning_rate_is_chosen_by_late_validation_error(res):
-    v = res.values
+def test_learning_rate_is_chosen_by_late_validation_error(glorot_result):
+    v = glorot_result.values
     for name in RUNS:
-        late = [res[f"{name}.lr{i}.valid_error"][-v["tail"] :].mean() for i in range(v["n_lrs"])]
+        late = [
+            glorot_result[f"{name}.lr{i}.valid_error"][-v["tail"] :].mean()
+            for i in range(v["n_lrs"])
+        ]
         assert v[f"{name}.valid_error_tail"] == pytest.approx(min(late))
-        assert v[f"{name}.best_lr"] == res["lrs"][int(np.argmin(late))]
+        assert v[f"{name}.best_lr"] == glorot_result["lrs"][int(np.argmin(late))]
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def res(result):
-    return result("lsuv")
-
-
 @pytest.mark.parametrize("sizes, activations", CASES)
 def test_every_layer_output_has_unit_variance_on_the_batch(sizes, activations):
     x = np.random.default_rng(1).standard_normal((200, sizes[0])) * 3.0
@@ -48,36 +43,36 @@ def test_max_iter_zero_leaves_the_orthogonal_start():
     np.testing.assert_allclose(params[1][0].T @ params[1][0], np.eye(6), atol=1e-12)
 
 
-def test_the_experiment_networks_have_unit_variance_in_every_layer(res):
+def test_the_experiment_networks_have_unit_variance_in_every_layer(lsuv_result):
     for hidden in ("relu", "tanh"):
-        np.testing.assert_allclose(res[f"{hidden}.lsuv.variance"], 1, atol=1e-12)
-        assert res.values[f"{hidden}.lsuv.max_rescalings"] == 1
-        assert np.all(res[f"{hidden}.lsuv.rescalings"] == 1)
-    assert res.values["unit_variance_agrees"] == "yes"
+        np.testing.assert_allclose(lsuv_result[f"{hidden}.lsuv.variance"], 1, atol=1e-12)
+        assert lsuv_result.values[f"{hidden}.lsuv.max_rescalings"] == 1
+        assert np.all(lsuv_result[f"{hidden}.lsuv.rescalings"] == 1)
+    assert lsuv_result.values["unit_variance_agrees"] == "yes"
 
 
-def test_without_rescaling_the_relu_signal_dies_and_he_keeps_it(res):
+def test_without_rescaling_the_relu_signal_dies_and_he_keeps_it(lsuv_result):
     for name in ("glorot_normal", "orthogonal"):
-        assert res.values[f"relu.{name}.variance_last_hidden"] < 1e-6
-        assert np.all(np.diff(np.log(res[f"relu.{name}.variance"][:-1])) < 0)
-    assert res.values["relu.he_normal.variance_last_hidden"] > 0.1
+        assert lsuv_result.values[f"relu.{name}.variance_last_hidden"] < 1e-6
+        assert np.all(np.diff(np.log(lsuv_result[f"relu.{name}.variance"][:-1])) < 0)
+    assert lsuv_result.values["relu.he_normal.variance_last_hidden"] > 0.1
 
 
-def test_tanh_xavier_and_orthogonal_variance_stays_small_but_steady(res):
+def test_tanh_xavier_and_orthogonal_variance_stays_small_but_steady(lsuv_result):
     for name in ("glorot_normal", "orthogonal"):
-        v = res[f"tanh.{name}.variance"]
+        v = lsuv_result[f"tanh.{name}.variance"]
         assert v.min() > 0.01 and v.max() < 0.2
 
 
-def test_lsuv_trains_deep_relu_and_tanh_networks(res):
+def test_lsuv_trains_deep_relu_and_tanh_networks(lsuv_result):
     for hidden in ("relu", "tanh"):
-        assert res.values[f"{hidden}.lsuv.test_accuracy"] >= 0.9
-        assert not res.values[f"{hidden}.lsuv.diverged"]
-    assert res.values["trains_agrees"] == "yes"
+        assert lsuv_result.values[f"{hidden}.lsuv.test_accuracy"] >= 0.9
+        assert not lsuv_result.values[f"{hidden}.lsuv.diverged"]
+    assert lsuv_result.values["trains_agrees"] == "yes"
 
 
-def test_lsuv_ties_the_best_standard_start_within_noise_without_beating_it(res):
-    v = res.values
+def test_lsuv_ties_the_best_standard_start_within_noise_without_beating_it(lsuv_result):
+    v = lsuv_result.values
     for hidden in ("relu", "tanh"):
         others = [
             v[f"{hidden}.{n}.test_accuracy"] for n in ("glorot_normal", "he_normal", "orthogonal")
@@ -89,21 +84,21 @@ def test_lsuv_ties_the_best_standard_start_within_noise_without_beating_it(res):
     assert v["accuracy_agrees"] == "yes"
 
 
-def test_lsuv_ends_with_the_lowest_training_cost(res):
+def test_lsuv_ends_with_the_lowest_training_cost(lsuv_result):
     for hidden in ("relu", "tanh"):
         costs = {
-            n: res.values[f"{hidden}.{n}.final_cost"]
+            n: lsuv_result.values[f"{hidden}.{n}.final_cost"]
             for n in ("glorot_normal", "he_normal", "orthogonal", "lsuv")
         }
         assert min(costs, key=costs.get) == "lsuv"
 
 
-def test_speed_is_split_between_tanh_and_relu(res):
-    v = res.values
+def test_speed_is_split_between_tanh_and_relu(lsuv_result):
+    v = lsuv_result.values
     assert 0 < v["tanh.lsuv.steps_to_level"] < v["tanh.he_normal.steps_to_level"]
     assert v["relu.lsuv.steps_to_level"] > v["relu.he_normal.steps_to_level"] > 0
 
 
-def test_tanh_orthogonal_learns_where_xavier_does_not(res):
-    assert res.values["tanh.orthogonal.test_accuracy"] > 0.9
-    assert res.values["tanh.glorot_normal.test_accuracy"] < 0.6
+def test_tanh_orthogonal_learns_where_xavier_does_not(lsuv_result):
+    assert lsuv_result.values["tanh.orthogonal.test_accuracy"] > 0.9
+    assert lsuv_result.values["tanh.glorot_normal.test_accuracy"] < 0.6

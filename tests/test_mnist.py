@@ -201,12 +201,9 @@ def test_missing_idx_files_are_a_clear_error(tmp_path):
         mnist.load_idx(tmp_path)
 
 
-def test_cli_reports_a_bad_mnist_folder_in_one_line(tmp_path):
+def test_cli_reports_a_bad_mnist_folder_in_one_line(tmp_path, cli):
     (tmp_path / "mkdocs.yml").write_text("site_name: test\n")
-    env = {**os.environ, mnist.ENV: str(tmp_path / "nowhere"), "INITDOC_ROOT": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "initdoc", "run", "mnist"], capture_output=True, text=True, env=env
-    )
+    proc = cli("run", "mnist", root=tmp_path, **{mnist.ENV: str(tmp_path / "nowhere")})
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("initdoc: error: INITDOC_MNIST=")
     assert not (tmp_path / ".cache" / "initdoc" / "mnist.npz").exists()
@@ -235,50 +232,56 @@ def test_split_is_stratified_and_disjoint(digits):
 # The claims of the page, on the result it shows.
 
 
-@pytest.fixture(scope="module")
-def res(result):
-    return result("mnist")
-
-
-def test_the_page_states_the_data_it_used(res):
-    v = res.values
+def test_the_page_states_the_data_it_used(mnist_result):
+    v = mnist_result.values
     assert v["per_digit_min"] == v["per_digit_max"]  # the page says "N of each digit"
     assert (
-        np.all(res["train_counts"] == v["n_train_per_digit"])
-        and res["train_counts"].sum() == v["n_train"]
+        np.all(mnist_result["train_counts"] == v["n_train_per_digit"])
+        and mnist_result["train_counts"].sum() == v["n_train"]
     )
     assert (
-        np.all(res["heldout_counts"] == v["n_heldout_per_digit"])
-        and res["heldout_counts"].sum() == v["n_heldout"]
+        np.all(mnist_result["heldout_counts"] == v["n_heldout_per_digit"])
+        and mnist_result["heldout_counts"].sum() == v["n_heldout"]
     )
     assert v["n_train"] + v["n_heldout"] <= v["n_digits"]
-    assert np.all(np.bincount(res["display_labels"]) == v["n_display"] // 10)
-    assert v["steps"] == v["epochs"] * v["steps_per_epoch"] and res["frames"][-1] == v["steps"]
+    assert np.all(np.bincount(mnist_result["display_labels"]) == v["n_display"] // 10)
+    assert (
+        v["steps"] == v["epochs"] * v["steps_per_epoch"]
+        and mnist_result["frames"][-1] == v["steps"]
+    )
 
 
 @pytest.mark.parametrize("act", ["tanh", "relu"])
-def test_zero_init_learns_nothing_but_the_output_bias(res, act):
-    v = {k.split(".", 1)[1]: val for k, val in res.values.items() if k.startswith(f"{act}_zero.")}
+def test_zero_init_learns_nothing_but_the_output_bias(mnist_result, act):
+    v = {
+        k.split(".", 1)[1]: val
+        for k, val in mnist_result.values.items()
+        if k.startswith(f"{act}_zero.")
+    }
     assert v["max_weight_change"] == 0.0 and v["max_hidden_bias_change"] == 0.0
     assert v["output_bias_change"] > 0
     assert (
-        v["final_accuracy"] == res.values["chance_accuracy"]
+        v["final_accuracy"] == mnist_result.values["chance_accuracy"]
     )  # exactly: 100 of each digit, one answer
     assert v["final_distinct_predictions"] == 1
     assert all(
-        len(set(p)) == 1 for p in res[f"{act}_zero.predictions"]
+        len(set(p)) == 1 for p in mnist_result[f"{act}_zero.predictions"]
     )  # one answer at every frame
-    assert v["last_epoch_cost"] == pytest.approx(res.values["chance_cost"], abs=0.01)
-    assert np.all(res[f"{act}_zero.inactive"] == 1.0)  # every hidden activation is exactly 0
+    assert v["last_epoch_cost"] == pytest.approx(mnist_result.values["chance_cost"], abs=0.01)
+    assert np.all(
+        mnist_result[f"{act}_zero.inactive"] == 1.0
+    )  # every hidden activation is exactly 0
 
 
-def test_zero_init_tanh_and_relu_are_the_same_network(res):
-    assert np.array_equal(res["tanh_zero.costs"], res["relu_zero.costs"])
-    assert np.array_equal(res["tanh_zero.predictions"], res["relu_zero.predictions"])
+def test_zero_init_tanh_and_relu_are_the_same_network(mnist_result):
+    assert np.array_equal(mnist_result["tanh_zero.costs"], mnist_result["relu_zero.costs"])
+    assert np.array_equal(
+        mnist_result["tanh_zero.predictions"], mnist_result["relu_zero.predictions"]
+    )
 
 
-def test_standard_normal_tanh_saturates_and_crawls_without_diverging(res):
-    v = res.values
+def test_standard_normal_tanh_saturates_and_crawls_without_diverging(mnist_result):
+    v = mnist_result.values
     assert v["tanh_normal.first_saturated"] > 0.5 and v["tanh_normal.final_saturated"] > 0.5
     assert v["tanh_normal.first_cost"] > 10 * v["chance_cost"]
     assert not v["tanh_normal.diverged"]
@@ -290,11 +293,11 @@ def test_standard_normal_tanh_saturates_and_crawls_without_diverging(res):
     )
 
 
-def test_standard_normal_relu_diverges_within_the_first_epoch(res):
-    v = res.values
+def test_standard_normal_relu_diverges_within_the_first_epoch(mnist_result):
+    v = mnist_result.values
     assert v["relu_normal.diverged"] and 0 < v["relu_normal.diverged_at"] < v["steps_per_epoch"]
     assert v["relu_normal.first_cost"] > 1000 * v["chance_cost"]
-    assert int(res["relu_normal.n_valid"]) < v["n_frames"]
+    assert int(mnist_result["relu_normal.n_valid"]) < v["n_frames"]
 
 
 def _spread(hist, lo, hi):
@@ -306,31 +309,31 @@ def _spread(hist, lo, hi):
     return np.sqrt((p * (centres - mean) ** 2).sum())
 
 
-def test_uniform_tanh_narrows_with_depth_and_starts_slowly(res):
-    spreads = [_spread(h, -1, 1) for h in res["tanh_uniform.hist"][0]]
+def test_uniform_tanh_narrows_with_depth_and_starts_slowly(mnist_result):
+    spreads = [_spread(h, -1, 1) for h in mnist_result["tanh_uniform.hist"][0]]
     assert all(a > b for a, b in zip(spreads, spreads[1:]))
-    v = res.values
+    v = mnist_result.values
     assert v["tanh_uniform.epoch1_accuracy"] < v["tanh_xavier.epoch1_accuracy"] - 0.1
     assert v["relu_uniform.epoch1_accuracy"] < v["tanh_uniform.epoch1_accuracy"]
 
 
-def test_xavier_and_he_learn_from_the_first_epoch(res):
-    v = res.values
+def test_xavier_and_he_learn_from_the_first_epoch(mnist_result):
+    v = mnist_result.values
     for run in ["tanh_xavier", "relu_he", "tanh_he"]:
         assert v[f"{run}.epoch1_accuracy"] > 0.8 and v[f"{run}.final_accuracy"] > 0.9
     assert v["relu_he.epoch1_accuracy"] > v["relu_xavier.epoch1_accuracy"]
 
 
-def test_batch_counts_match_the_predictions(res):
-    labels = res["display_labels"]
+def test_batch_counts_match_the_predictions(mnist_result):
+    labels = mnist_result["display_labels"]
     for run in RUNS:
-        last = int(res[f"{run}.n_valid"]) - 1
-        assert res.values[f"{run}.final_misclassified"] == np.sum(
-            res[f"{run}.predictions"][last] != labels
+        last = int(mnist_result[f"{run}.n_valid"]) - 1
+        assert mnist_result.values[f"{run}.final_misclassified"] == np.sum(
+            mnist_result[f"{run}.predictions"][last] != labels
         )
     assert (
-        res.values["tanh_normal.final_misclassified"]
-        > res.values["tanh_xavier.final_misclassified"]
+        mnist_result.values["tanh_normal.final_misclassified"]
+        > mnist_result.values["tanh_xavier.final_misclassified"]
     )
 
 
@@ -338,30 +341,34 @@ def test_batch_counts_match_the_predictions(res):
 
 
 @pytest.fixture(scope="module")
-def widget(res):
-    return explorer(res)
+def widget(mnist_result):
+    return explorer(mnist_result)
 
 
-def test_widget_data_is_compact_valid_json(widget, res):
+def test_widget_data_is_compact_valid_json(widget, mnist_result):
     text = json.dumps(widget, separators=(",", ":"), sort_keys=True, allow_nan=False)
     assert len(text) < 500_000
     raw = base64.b64decode(widget["images"])
-    assert len(raw) == res.values["display_bytes"]
+    assert len(raw) == mnist_result.values["display_bytes"]
     assert np.array_equal(
-        np.frombuffer(raw, np.uint8).reshape(res["display_images"].shape), res["display_images"]
+        np.frombuffer(raw, np.uint8).reshape(mnist_result["display_images"].shape),
+        mnist_result["display_images"],
     )
-    assert widget["labels"] == "".join(map(str, res["display_labels"]))
+    assert widget["labels"] == "".join(map(str, mnist_result["display_labels"]))
 
 
 @pytest.mark.parametrize("run", RUNS)
-def test_widget_frames_match_the_result(widget, res, run):
-    w, n = widget["runs"][run], int(res[f"{run}.n_valid"])
+def test_widget_frames_match_the_result(widget, mnist_result, run):
+    w, n = widget["runs"][run], int(mnist_result[f"{run}.n_valid"])
     assert w["n"] == n and (n == len(widget["frames"])) == (w["diverged_at"] < 0)
     assert all(len(x) == n for x in (w["cost"], w["correct"], w["pred"], w["hist"], w["zero"]))
-    assert np.allclose(np.array(w["correct"]) / res.values["n_heldout"], res[f"{run}.accuracy"][:n])
-    assert np.allclose(w["cost"], res[f"{run}.train_cost"][:n], rtol=1e-3)
-    assert [list(map(int, p)) for p in w["pred"]] == res[f"{run}.predictions"][:n].tolist()
-    bins = res.values["bins"]
+    assert np.allclose(
+        np.array(w["correct"]) / mnist_result.values["n_heldout"],
+        mnist_result[f"{run}.accuracy"][:n],
+    )
+    assert np.allclose(w["cost"], mnist_result[f"{run}.train_cost"][:n], rtol=1e-3)
+    assert [list(map(int, p)) for p in w["pred"]] == mnist_result[f"{run}.predictions"][:n].tolist()
+    bins = mnist_result.values["bins"]
     totals = np.array(w["hist"]).sum(axis=2) + (
         np.array(w["zero"]) if run.startswith("relu") else 0
     )

@@ -1,6 +1,5 @@
 """The pipeline: cache keys, corrupt entries, atomic writes, deterministic figures, page references."""
 
-import subprocess
 import sys
 
 import numpy as np
@@ -76,7 +75,15 @@ def test_key_covers_the_modules_an_experiment_uses():
     assert "initdoc.figures.plots" not in names  # editing a figure's style reruns no experiment
 
 
-def test_two_builds_write_identical_bytes(project):
+@pytest.fixture
+def quick(project, monkeypatch):
+    """The project, with the registered 'symmetry' experiment shortened to 40 steps."""
+    monkeypatch.setitem(registry.EXPERIMENTS, "symmetry", small())
+    return project
+
+
+def test_two_builds_write_identical_bytes(quick):
+    project = quick
     build.build(["symmetry"], jobs=1, log=lambda *_: None)
     first = {p.name: p.read_bytes() for p in (project / "figures").iterdir()}
     for p in (project / "figures").iterdir():
@@ -87,7 +94,7 @@ def test_two_builds_write_identical_bytes(project):
     assert first.keys() == second.keys() and first == second
 
 
-def test_rebuild_reruns_nothing(project):
+def test_rebuild_reruns_nothing(quick):
     build.build(["symmetry"], jobs=1, log=lambda *_: None)
     (report,) = build.build(["symmetry"], jobs=1, log=lambda *_: None)
     assert not report.ran and report.drawn == []
@@ -122,17 +129,6 @@ def test_bad_reference_names_page_and_reference(text, message):
         pages.expand(text, "page.md", VALUES, FIGURES)
 
 
-def cli(*args, root=None):
-    env = None
-    if root is not None:
-        import os
-
-        env = {**os.environ, "INITDOC_ROOT": str(root)}
-    return subprocess.run(
-        [sys.executable, "-m", "initdoc", *args], capture_output=True, text=True, env=env
-    )
-
-
 @pytest.mark.parametrize(
     "args, says",
     [
@@ -143,13 +139,13 @@ def cli(*args, root=None):
         (["frobnicate"], "error: argument command: invalid choice"),
     ],
 )
-def test_cli_mistakes_get_one_line_and_status_2(project, args, says):
+def test_cli_mistakes_get_one_line_and_status_2(project, cli, args, says):
     proc = cli(*args, root=project)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and says in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_cli_list_names_experiments_and_figures():
+def test_cli_list_names_experiments_and_figures(cli):
     proc = cli("list")
     assert (
         proc.returncode == 0

@@ -2,8 +2,6 @@
 
 import math
 import shlex
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,16 +11,6 @@ from initdoc.errors import UserError
 from initdoc.experiments.cheatsheet import truncated_variance
 
 SIGMAS = 6  # every statistical bound below is this many standard errors
-
-
-@pytest.fixture(scope="module")
-def res(result):
-    return result("probe")
-
-
-@pytest.fixture(scope="module")
-def sheet(result):
-    return result("cheatsheet")
 
 
 def assert_log_mean(rates, expected):
@@ -44,67 +32,69 @@ def hidden_gradient_rates(d2, sizes):
 @pytest.mark.parametrize(
     "case, expected, wrong", [("relu_xavier", 0.5, 1.0), ("relu_he", 1.0, 0.5)]
 )
-def test_deep_relu_forward_rate_per_layer(res, case, expected, wrong):
-    rates = res[f"{case}.rates"]
+def test_deep_relu_forward_rate_per_layer(probe_result, case, expected, wrong):
+    rates = probe_result[f"{case}.rates"]
     assert rates.size == 28  # the 100 -> 100 layers after the first hidden layer
-    assert np.allclose(res[f"{case}.predicted_rates"], expected)  # the theory: ½ per layer, or 1
+    assert np.allclose(
+        probe_result[f"{case}.predicted_rates"], expected
+    )  # the theory: ½ per layer, or 1
     bound = assert_log_mean(rates, expected)
     assert abs(np.log(rates).mean() - math.log(wrong)) > bound  # the bound can tell ½ from 1
 
 
 @pytest.mark.parametrize("case, expected", [("relu_xavier", 0.5), ("relu_he", 1.0)])
-def test_deep_relu_backward_rate_per_layer(res, case, expected):
-    sizes = tuple(res[f"{case}.sizes"])
-    assert_log_mean(hidden_gradient_rates(res[f"{case}.measured_d2"], sizes), expected)
-    assert np.allclose(hidden_gradient_rates(res[f"{case}.predicted_d2"], sizes), expected)
+def test_deep_relu_backward_rate_per_layer(probe_result, case, expected):
+    sizes = tuple(probe_result[f"{case}.sizes"])
+    assert_log_mean(hidden_gradient_rates(probe_result[f"{case}.measured_d2"], sizes), expected)
+    assert np.allclose(hidden_gradient_rates(probe_result[f"{case}.predicted_d2"], sizes), expected)
 
 
-def test_verdicts_of_the_deep_relu_network(res):
-    assert res.values["relu_xavier.verdict"] == "vanishes"
+def test_verdicts_of_the_deep_relu_network(probe_result):
+    assert probe_result.values["relu_xavier.verdict"] == "vanishes"
     assert (
-        res.values["relu_xavier.forward"] < probe.VANISH
-        and res.values["relu_xavier.backward"] < probe.VANISH
+        probe_result.values["relu_xavier.forward"] < probe.VANISH
+        and probe_result.values["relu_xavier.backward"] < probe.VANISH
     )
-    assert res.values["relu_xavier.advice"].startswith("he_normal would hold it")
-    assert res.values["relu_he.verdict"] == "holds"
+    assert probe_result.values["relu_xavier.advice"].startswith("he_normal would hold it")
+    assert probe_result.values["relu_he.verdict"] == "holds"
 
 
-def test_he_drifts_at_finite_width_but_holds(res):
+def test_he_drifts_at_finite_width_but_holds(probe_result):
     # The page: the per-layer factor is 1 on average, yet the last hidden layer ends below the prediction.
-    assert res.values["relu_he.overestimate"] > 1.5
-    assert probe.VANISH < res.values["relu_he.forward"] < 1
+    assert probe_result.values["relu_he.overestimate"] > 1.5
+    assert probe.VANISH < probe_result.values["relu_he.forward"] < 1
 
 
-def test_linear_regime_overestimates_tanh(res):
-    assert res.values["tanh.verdict"] == "holds"
-    assert res.values["tanh.overestimate"] > 2
-    assert np.all(res["tanh.measured_z2"][1:3] < res["tanh.predicted_z2"][1:3])
-    assert res.values["tanh_deep.verdict"] == "vanishes"
-    assert res.values["tanh_deep.overestimate"] > 10
-    assert res.values["tanh_deep.advice"].startswith("he_normal would hold it")
+def test_linear_regime_overestimates_tanh(probe_result):
+    assert probe_result.values["tanh.verdict"] == "holds"
+    assert probe_result.values["tanh.overestimate"] > 2
+    assert np.all(probe_result["tanh.measured_z2"][1:3] < probe_result["tanh.predicted_z2"][1:3])
+    assert probe_result.values["tanh_deep.verdict"] == "vanishes"
+    assert probe_result.values["tanh_deep.overestimate"] > 10
+    assert probe_result.values["tanh_deep.advice"].startswith("he_normal would hold it")
 
 
-def test_deep_tanh_fades_ever_more_slowly(res):
-    z2 = res["tanh_deep.measured_z2"]
+def test_deep_tanh_fades_ever_more_slowly(probe_result):
+    z2 = probe_result["tanh_deep.measured_z2"]
     early = (z2[9] / z2[1]) ** (1 / 8)  # per-layer factor, hidden layers 2 to 10
     late = (z2[28] / z2[20]) ** (1 / 8)  # hidden layers 21 to 29
     assert early < late < 1
 
 
-def test_sigmoid_forward_settles(res):
-    z2 = res["sigmoid_deep.measured_z2"][1:29]
+def test_sigmoid_forward_settles(probe_result):
+    z2 = probe_result["sigmoid_deep.measured_z2"][1:29]
     assert z2.max() / z2.min() < 2
 
 
-def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(res):
-    assert "sigmoid_deep.predicted_z2" not in res.arrays
-    assert res.values["sigmoid_deep.verdict"] == "holds forward and vanishes backward"
-    assert res.values["sigmoid_deep.backward"] < 1e-20
-    assert res.values["sigmoid_deep.advice"] == "no scheme tried holds it"
-    assert "tried lecun_normal, he_normal" in res.values["sigmoid_deep.text"]
+def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(probe_result):
+    assert "sigmoid_deep.predicted_z2" not in probe_result.arrays
+    assert probe_result.values["sigmoid_deep.verdict"] == "holds forward and vanishes backward"
+    assert probe_result.values["sigmoid_deep.backward"] < 1e-20
+    assert probe_result.values["sigmoid_deep.advice"] == "no scheme tried holds it"
+    assert "tried lecun_normal, he_normal" in probe_result.values["sigmoid_deep.text"]
     assert (
-        "— " in res.values["sigmoid_deep.text"]
-        and "no prediction for sigmoid" in res.values["sigmoid_deep.text"]
+        "— " in probe_result.values["sigmoid_deep.text"]
+        and "no prediction for sigmoid" in probe_result.values["sigmoid_deep.text"]
     )
 
 
@@ -112,26 +102,27 @@ def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(res):
 
 
 @pytest.mark.parametrize("case", ["tanh", "relu_xavier", "sigmoid_deep"])
-def test_printout_has_every_layer_and_one_verdict(res, case):
-    text = res.values[f"{case}.text"]
+def test_printout_has_every_layer_and_one_verdict(probe_result, case):
+    text = probe_result.values[f"{case}.text"]
     lines = text.splitlines()
-    sizes = res[f"{case}.sizes"]
+    sizes = probe_result[f"{case}.sizes"]
     rows = [line.split() for line in lines if line.split() and line.split()[0].isdigit()]
     assert [int(row[0]) for row in rows] == list(range(1, len(sizes)))
     assert [(int(r[1]), int(r[2])) for r in rows] == list(zip(sizes[:-1], sizes[1:]))
     assert sum(line.startswith("verdict: the signal ") for line in lines) == 1
     verdict = next(line for line in lines if line.startswith("verdict:"))
-    assert verdict.startswith(f"verdict: the signal {res.values[f'{case}.verdict']}")
-    assert res.values[f"{case}.advice"] in verdict
+    assert verdict.startswith(f"verdict: the signal {probe_result.values[f'{case}.verdict']}")
+    assert probe_result.values[f"{case}.advice"] in verdict
     assert max(map(len, lines)) <= probe.WIDTH
 
 
 @pytest.mark.parametrize("case", ["tanh", "relu_xavier"])
-def test_the_page_shows_what_the_command_prints(res, case):
-    command = shlex.split(res.values[f"{case}.command"])
+def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
+    command = shlex.split(probe_result.values[f"{case}.command"])
     assert command[:3] == ["python", "-m", "initdoc"]
-    out = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True, check=True)
-    assert out.stdout == res.values[f"{case}.text"] + "\n"
+    out = cli(*command[3:])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == probe_result.values[f"{case}.text"] + "\n"
 
 
 @pytest.mark.parametrize(
@@ -155,10 +146,8 @@ def test_the_page_shows_what_the_command_prints(res, case):
         (["784-10", "--activation", "relu"], "--init"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_status_2(args, says):
-    out = subprocess.run(
-        [sys.executable, "-m", "initdoc", "probe", *args], capture_output=True, text=True
-    )
+def test_bad_input_is_one_line_and_exit_status_2(cli, args, says):
+    out = cli("probe", *args)
     assert out.returncode == 2
     assert out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and says in out.stderr
@@ -180,25 +169,25 @@ def test_verdict_thresholds():
 # The cheat sheet's numbers.
 
 
-def test_gains_match_the_documented_formulas(sheet):
-    v = sheet.values
+def test_gains_match_the_documented_formulas(cheatsheet_result):
+    v = cheatsheet_result.values
     assert (v["gain_linear"], v["gain_sigmoid"], v["gain_selu"]) == (1.0, 1.0, 0.75)
     assert v["gain_tanh"] == pytest.approx(5 / 3) and v["gain_relu"] == pytest.approx(math.sqrt(2))
     assert v["gain_leaky_relu"] == pytest.approx(math.sqrt(2 / (1 + v["leaky_slope"] ** 2)))
 
 
-def test_pytorch_linear_default_is_a_third_of_lecun(sheet):
-    assert sheet.values["torch_linear_vs_lecun"] == pytest.approx(1 / 3)
-    assert sheet.values["torch_linear_bound_times_sqrt_fan_in"] == pytest.approx(
+def test_pytorch_linear_default_is_a_third_of_lecun(cheatsheet_result):
+    assert cheatsheet_result.values["torch_linear_vs_lecun"] == pytest.approx(1 / 3)
+    assert cheatsheet_result.values["torch_linear_bound_times_sqrt_fan_in"] == pytest.approx(
         1.0
     )  # U(±1/√fan_in)
-    z2 = sheet["torch_default_relu_z2"]
-    assert_log_mean(z2[1:] / z2[:-1], sheet.values["torch_default_relu_predicted_rate"])
-    assert sheet.values["torch_default_relu_total"] < probe.VANISH
+    z2 = cheatsheet_result["torch_default_relu_z2"]
+    assert_log_mean(z2[1:] / z2[:-1], cheatsheet_result.values["torch_default_relu_predicted_rate"])
+    assert cheatsheet_result.values["torch_default_relu_total"] < probe.VANISH
 
 
-def test_pytorch_trunc_normal_does_not_keep_the_variance(sheet):
-    v = sheet.values
+def test_pytorch_trunc_normal_does_not_keep_the_variance(cheatsheet_result):
+    v = cheatsheet_result.values
     assert v["torch_trunc.std_1"] == pytest.approx(schemes.TRUNCATED_NORMAL_STD**2)
     assert v["torch_trunc.std_1"] < 0.8 and v["torch_trunc.std_2"] < 0.3
     assert v["torch_trunc.std_0_02"] == pytest.approx(1.0)
@@ -213,6 +202,6 @@ def test_truncated_variance_formula_against_sampling():
         assert abs(np.mean(kept**2) - truncated_variance(bound)) < SIGMAS * se
 
 
-def test_tanh_gain_five_thirds_keeps_a_deep_stack_from_fading(sheet):
-    assert sheet.values["tanh_gain_1_total"] < probe.VANISH
-    assert probe.VANISH < sheet.values["tanh_gain_tanh_total"] < 1
+def test_tanh_gain_five_thirds_keeps_a_deep_stack_from_fading(cheatsheet_result):
+    assert cheatsheet_result.values["tanh_gain_1_total"] < probe.VANISH
+    assert probe.VANISH < cheatsheet_result.values["tanh_gain_tanh_total"] < 1

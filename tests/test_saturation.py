@@ -8,28 +8,21 @@ import pytest
 N_INS = (10, 100, 1000)
 
 
-@pytest.fixture(scope="module")
-def units(result):
-    return result("saturation_units")
-
-
-@pytest.fixture(scope="module")
-def training(result):
-    return result("saturation_training")
-
-
-def test_thresholds_are_where_the_derivative_is_one_percent_of_its_maximum(units):
+def test_thresholds_are_where_the_derivative_is_one_percent_of_its_maximum(saturation_units_result):
     from initdoc import nn
 
-    t_sig, t_tanh = units.values["sigmoid.threshold"], units.values["tanh.threshold"]
+    t_sig, t_tanh = (
+        saturation_units_result.values["sigmoid.threshold"],
+        saturation_units_result.values["tanh.threshold"],
+    )
     assert nn.d_sigmoid(np.array(t_sig)) == pytest.approx(0.01 * 0.25, rel=1e-9)
     assert nn.d_tanh(np.array(t_tanh)) == pytest.approx(0.01, rel=1e-9)
 
 
 @pytest.mark.parametrize("n_in", N_INS)
 @pytest.mark.parametrize("kind", ["standardized", "ones"])
-def test_variance_of_z_is_n_in_times_mean_square_input(units, n_in, kind):
-    v = units.values
+def test_variance_of_z_is_n_in_times_mean_square_input(saturation_units_result, n_in, kind):
+    v = saturation_units_result.values
     key = f"n{n_in}.normal.{kind}"
     # z is a sum of Gaussian weights: Var(z) estimated from k values has relative error sqrt(2/k)
     k = v[
@@ -39,20 +32,22 @@ def test_variance_of_z_is_n_in_times_mean_square_input(units, n_in, kind):
     assert v[f"{key}.var_z_predicted"] == pytest.approx(n_in, rel=0.1)
 
 
-def test_all_ones_inputs_have_zero_variance_yet_z_does_not(units):
-    assert units.values["n1000.normal.ones.var_x"] == 0
-    assert units.values["n1000.normal.ones.var_z"] > 500
+def test_all_ones_inputs_have_zero_variance_yet_z_does_not(saturation_units_result):
+    assert saturation_units_result.values["n1000.normal.ones.var_x"] == 0
+    assert saturation_units_result.values["n1000.normal.ones.var_z"] > 500
 
 
 @pytest.mark.parametrize("n_in", N_INS)
-def test_lecun_weights_keep_var_z_near_one(units, n_in):
-    assert units.values[f"n{n_in}.lecun.standardized.var_z"] == pytest.approx(1.0, rel=0.1)
+def test_lecun_weights_keep_var_z_near_one(saturation_units_result, n_in):
+    assert saturation_units_result.values[f"n{n_in}.lecun.standardized.var_z"] == pytest.approx(
+        1.0, rel=0.1
+    )
 
 
 @pytest.mark.parametrize("n_in", N_INS)
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_saturated_share_matches_the_gaussian_prediction(units, n_in, act):
-    v = units.values
+def test_saturated_share_matches_the_gaussian_prediction(saturation_units_result, n_in, act):
+    v = saturation_units_result.values
     measured = v[f"n{n_in}.normal.standardized.{act}.saturated"]
     predicted = v[f"n{n_in}.normal.standardized.{act}.saturated_predicted"]
     # pairs are correlated through the n_out weight columns: bound by the number of units
@@ -62,16 +57,18 @@ def test_saturated_share_matches_the_gaussian_prediction(units, n_in, act):
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_saturation_grows_with_n_in(units, act):
-    shares = [units.values[f"n{n}.normal.standardized.{act}.saturated"] for n in N_INS]
+def test_saturation_grows_with_n_in(saturation_units_result, act):
+    shares = [
+        saturation_units_result.values[f"n{n}.normal.standardized.{act}.saturated"] for n in N_INS
+    ]
     assert shares[0] < shares[1] < shares[2]
     assert shares[2] > 0.8
-    assert units.values[f"n1000.lecun.standardized.{act}.saturated"] < 0.01
+    assert saturation_units_result.values[f"n1000.lecun.standardized.{act}.saturated"] < 0.01
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_mean_derivative_falls_like_one_over_root_n_in(units, act):
-    v = units.values
+def test_mean_derivative_falls_like_one_over_root_n_in(saturation_units_result, act):
+    v = saturation_units_result.values
     for n_in in N_INS:
         key = f"n{n_in}.normal.standardized.{act}"
         assert v[f"{key}.mean_slope"] == pytest.approx(v[f"{key}.mean_slope_predicted"], rel=0.1)
@@ -84,8 +81,8 @@ def test_mean_derivative_falls_like_one_over_root_n_in(units, act):
     assert ratio == pytest.approx(math.sqrt(10), rel=0.15)  # not exponential
 
 
-def test_too_small_weights_do_not_saturate_a_sigmoid(units):
-    v = units.values
+def test_too_small_weights_do_not_saturate_a_sigmoid(saturation_units_result):
+    v = saturation_units_result.values
     assert v["small.sigmoid.saturated"] == 0
     assert v["small.sigmoid.mean_slope"] == pytest.approx(0.25, rel=1e-3)
     assert v["small.sigmoid.corr"] > 0.99999
@@ -93,8 +90,8 @@ def test_too_small_weights_do_not_saturate_a_sigmoid(units):
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_n01_first_layer_learns_slower(training, act):
-    v = training.values
+def test_n01_first_layer_learns_slower(saturation_training_result, act):
+    v = saturation_training_result.values
     slow, fast = v[f"{act}.normal.steps_to_goal"], v[f"{act}.lecun.steps_to_goal"]
     assert fast > 0
     assert slow == -1 or slow > 3 * fast
@@ -102,32 +99,32 @@ def test_n01_first_layer_learns_slower(training, act):
     assert not v[f"{act}.normal.diverged"]
 
 
-def test_sigmoid_network_is_slow_but_not_stopped(training):
-    v = training.values
+def test_sigmoid_network_is_slow_but_not_stopped(saturation_training_result):
+    v = saturation_training_result.values
     assert 0 < v["sigmoid.normal.steps_to_goal"] < v["steps"]
     assert v["tanh.normal.steps_to_goal"] == -1
-    costs = training["tanh.normal.costs"]
+    costs = saturation_training_result["tanh.normal.costs"]
     assert costs[-1] < 0.5 * costs[0]  # still learning
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_saturated_units_stay_saturated(training, act):
-    v = training.values
+def test_saturated_units_stay_saturated(saturation_training_result, act):
+    v = saturation_training_result.values
     assert v[f"{act}.normal.saturated_at_start"] > 0.5
     assert abs(v[f"{act}.normal.saturated_at_end"] - v[f"{act}.normal.saturated_at_start"]) < 0.05
     assert v[f"{act}.lecun.saturated_at_start"] < 0.01
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_gradient_and_relative_step_are_smaller(training, act):
-    v = training.values
+def test_gradient_and_relative_step_are_smaller(saturation_training_result, act):
+    v = saturation_training_result.values
     assert v[f"{act}.grad_W1_ratio"] > 1.5
     assert v[f"{act}.relative_step_ratio"] > 20
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
-def test_tiny_first_layer_learns_about_as_fast(training, act):
-    v = training.values
+def test_tiny_first_layer_learns_about_as_fast(saturation_training_result, act):
+    v = saturation_training_result.values
     assert v[f"{act}.small.saturated_at_start"] == 0
     assert 0 < v[f"{act}.small.steps_to_goal"] < 1.5 * v[f"{act}.lecun.steps_to_goal"]
     assert v[f"{act}.small.accuracy"] == 1.0

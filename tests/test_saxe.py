@@ -11,18 +11,13 @@ from initdoc.experiments.saxe import (
 DEPTHS = (1, 4, 16, 64)
 
 
-@pytest.fixture(scope="module")
-def res(result):
-    return result("saxe")
-
-
-def medians(res, init):
-    epochs = res[f"{init}.epochs"].astype(float)
+def medians(saxe_result, init):
+    epochs = saxe_result[f"{init}.epochs"].astype(float)
     return np.median(np.where(epochs >= 0, epochs, np.inf), axis=0)
 
 
-def test_one_gaussian_matrix_follows_marchenko_pastur(res):
-    v = res.values
+def test_one_gaussian_matrix_follows_marchenko_pastur(saxe_result):
+    v = saxe_result.values
     assert (
         abs(v["gaussian.L1.max"] - 2) < 0.1
     )  # the edge of the law; finite-n fluctuations ~ n^(-2/3)
@@ -30,8 +25,8 @@ def test_one_gaussian_matrix_follows_marchenko_pastur(res):
     assert v["marchenko_pastur_agrees"] == "yes"
 
 
-def test_gaussian_products_collapse_most_singular_values_and_stretch_a_few(res):
-    v = res.values
+def test_gaussian_products_collapse_most_singular_values_and_stretch_a_few(saxe_result):
+    v = saxe_result.values
     assert [v[f"gaussian.L{L}.median"] for L in DEPTHS] == sorted(
         (v[f"gaussian.L{L}.median"] for L in DEPTHS), reverse=True
     )
@@ -41,31 +36,33 @@ def test_gaussian_products_collapse_most_singular_values_and_stretch_a_few(res):
     assert v["gaussian_spectrum_agrees"] == "yes"
 
 
-def test_orthogonal_products_are_exact_isometries(res):
+def test_orthogonal_products_are_exact_isometries(saxe_result):
     for L in DEPTHS:
-        s = res[f"orthogonal.L{L}.singular_values"]
+        s = saxe_result[f"orthogonal.L{L}.singular_values"]
         assert np.abs(s - 1).max() < 1e-12
-    assert res.values["orthogonal_spectrum_agrees"] == "yes"
+    assert saxe_result.values["orthogonal_spectrum_agrees"] == "yes"
 
 
-def test_gaussian_learning_time_grows_then_runs_out_of_budget(res):
-    gauss = medians(res, "gaussian")
+def test_gaussian_learning_time_grows_then_runs_out_of_budget(saxe_result):
+    gauss = medians(saxe_result, "gaussian")
     reached = np.isfinite(gauss)
     assert np.all(np.diff(gauss[reached]) > 0)
-    first = res.values["gaussian.first_unreached"]
-    assert not reached[res["n_layers"] >= first].any()  # every deeper network ran out of budget too
+    first = saxe_result.values["gaussian.first_unreached"]
+    assert not reached[
+        saxe_result["n_layers"] >= first
+    ].any()  # every deeper network ran out of budget too
     assert gauss[reached][-1] > 10 * gauss[0]
-    assert res.values["gaussian_grows_agrees"] == "yes"
+    assert saxe_result.values["gaussian_grows_agrees"] == "yes"
 
 
-def test_orthogonal_is_faster_than_gaussian_beyond_the_shallowest_depth(res):
-    assert np.all(medians(res, "orthogonal")[1:] < medians(res, "gaussian")[1:])
-    assert (res["orthogonal.epochs"] >= 0).all()
+def test_orthogonal_is_faster_than_gaussian_beyond_the_shallowest_depth(saxe_result):
+    assert np.all(medians(saxe_result, "orthogonal")[1:] < medians(saxe_result, "gaussian")[1:])
+    assert (saxe_result["orthogonal.epochs"] >= 0).all()
 
 
-def test_orthogonal_learning_time_is_not_depth_independent_here(res):
-    v = res.values
-    slope, se = loglog_slope(res["n_layers"], res["orthogonal.epochs"])
+def test_orthogonal_learning_time_is_not_depth_independent_here(saxe_result):
+    v = saxe_result.values
+    slope, se = loglog_slope(saxe_result["n_layers"], saxe_result["orthogonal.epochs"])
     assert slope == pytest.approx(v["orthogonal.slope"]) and se == pytest.approx(
         v["orthogonal.slope_se"]
     )
@@ -77,11 +74,11 @@ def test_orthogonal_learning_time_is_not_depth_independent_here(res):
     assert v["orthogonal_flat_agrees"] == "no"
 
 
-def test_gap_is_large_at_six_layers_and_grows_deeper(res):
-    v = res.values
+def test_gap_is_large_at_six_layers_and_grows_deeper(saxe_result):
+    v = saxe_result.values
     assert v["gap_at6"] > 2  # not "modest"
     assert not np.isfinite(
-        medians(res, "gaussian")[-1]
+        medians(saxe_result, "gaussian")[-1]
     )  # magnified: Gaussian never finishes at the deepest
     assert v["gap_agrees"] == "partly"
 

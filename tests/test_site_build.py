@@ -96,8 +96,8 @@ def test_an_unknown_value_fails_the_build_with_one_line_naming_page_and_referenc
     assert len(lines) == 1 and "other.md: unknown value 'demo.nope'" in lines[0], proc.stderr
 
 
-def test_every_page_is_within_its_weight_budget():
-    weights = page_weight.weigh(built_site.site())
+def test_every_page_is_within_its_weight_budget(site):
+    weights = page_weight.weigh(site)
     print("\n" + page_weight.table(weights))
     assert weights and all(w.html > 0 for w in weights)
     over = [

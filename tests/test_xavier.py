@@ -8,120 +8,142 @@ from initdoc import theory
 GOOD = ["xavier", "glorot_normal", "glorot_uniform"]
 
 
-@pytest.fixture(scope="module")
-def res(result):
-    return result("xavier")
-
-
-def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(res):
-    n_in, n_out = res.values["n_x"], res.values["width"]
+def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(xavier_result):
+    n_in, n_out = xavier_result.values["n_x"], xavier_result.values["width"]
     assert theory.is_harmonic_mean_of_fans() is False
-    assert res.values["is_harmonic_mean_of_fans"] is False
+    assert xavier_result.values["is_harmonic_mean_of_fans"] is False
     hm_variances = 2 / (1 / theory.lecun_variance(n_in) + 1 / theory.lecun_variance(n_out))
-    assert res.values["glorot_var"] == pytest.approx(hm_variances, rel=1e-12)
-    assert res.values["glorot_var"] == pytest.approx(
-        res.values["harmonic_mean_of_variances"], rel=1e-12
+    assert xavier_result.values["glorot_var"] == pytest.approx(hm_variances, rel=1e-12)
+    assert xavier_result.values["glorot_var"] == pytest.approx(
+        xavier_result.values["harmonic_mean_of_variances"], rel=1e-12
     )
-    assert res.values["harmonic_mean_of_fans"] > 1000 * res.values["glorot_var"]
+    assert xavier_result.values["harmonic_mean_of_fans"] > 1000 * xavier_result.values["glorot_var"]
 
 
 @pytest.mark.parametrize("key", ["xavier", "glorot_normal"])
-def test_first_layer_variance_matches_the_rule(res, key):
+def test_first_layer_variance_matches_the_rule(xavier_result, key):
     # Var(z_1) = n_x Var(W) E[x²]; the sample variance of n·m products has relative std ≈ sqrt(2/(m·n)) + sqrt(2/(n_x·n))
-    n, m, n_x = res.values["width"], res.values["m"], res.values["n_x"]
+    n, m, n_x = (
+        xavier_result.values["width"],
+        xavier_result.values["m"],
+        xavier_result.values["n_x"],
+    )
     rel = 6 * (np.sqrt(2 / (m * n)) + np.sqrt(2 / (n_x * n)) + np.sqrt(2 / (m * n_x)))
-    assert res.values[f"{key}.var_z1"] == pytest.approx(
-        res.values[f"{key}.predicted_var_z1"], rel=rel
+    assert xavier_result.values[f"{key}.var_z1"] == pytest.approx(
+        xavier_result.values[f"{key}.predicted_var_z1"], rel=rel
     )
 
 
-def test_glorot_first_layer_is_larger_than_xavier_when_n_in_exceeds_n_out(res):
-    assert res.values["n_x"] > res.values["width"]
-    assert res.values["glorot_normal.var_z1"] > 1.3 * res.values["xavier.var_z1"]
-    assert res.values["glorot_normal.saturated_1"] > res.values["xavier.saturated_1"]
+def test_glorot_first_layer_is_larger_than_xavier_when_n_in_exceeds_n_out(xavier_result):
+    assert xavier_result.values["n_x"] > xavier_result.values["width"]
+    assert (
+        xavier_result.values["glorot_normal.var_z1"] > 1.3 * xavier_result.values["xavier.var_z1"]
+    )
+    assert (
+        xavier_result.values["glorot_normal.saturated_1"]
+        > xavier_result.values["xavier.saturated_1"]
+    )
 
 
-def test_unit_normal_weights_saturate_tanh(res):
-    assert res.values["normal_1.var_z1"] == pytest.approx(res.values["n_x"], rel=0.05)
-    assert res.values["normal_1.saturated_1"] > 0.8
-    assert res.values["normal_1.saturated_L"] > 0.8
-    assert res["normal_1.var_a"].min() > 0.9  # every layer's activations pile up at ±1
+def test_unit_normal_weights_saturate_tanh(xavier_result):
+    assert xavier_result.values["normal_1.var_z1"] == pytest.approx(
+        xavier_result.values["n_x"], rel=0.05
+    )
+    assert xavier_result.values["normal_1.saturated_1"] > 0.8
+    assert xavier_result.values["normal_1.saturated_L"] > 0.8
+    assert xavier_result["normal_1.var_a"].min() > 0.9  # every layer's activations pile up at ±1
 
 
-def test_unit_normal_gradients_grow_towards_the_input(res):
-    assert res.values["normal_1.backward_factor"] > 3
-    assert np.all(np.diff(res["normal_1.var_g"]) < 0)  # larger in every lower layer
+def test_unit_normal_gradients_grow_towards_the_input(xavier_result):
+    assert xavier_result.values["normal_1.backward_factor"] > 3
+    assert np.all(np.diff(xavier_result["normal_1.var_g"]) < 0)  # larger in every lower layer
 
 
 @pytest.mark.parametrize("key", ["normal_small", "standard"])
-def test_small_scales_shrink_both_ways_every_layer(res, key):
-    assert np.all(np.diff(res[f"{key}.var_a"]) < 0)
-    assert np.all(np.diff(res[f"{key}.var_g"]) > 0)  # gradients smaller in every lower layer
-    assert res.values[f"{key}.forward_ratio"] < 0.05
-    assert res.values[f"{key}.backward_ratio"] < 0.05
+def test_small_scales_shrink_both_ways_every_layer(xavier_result, key):
+    assert np.all(np.diff(xavier_result[f"{key}.var_a"]) < 0)
+    assert np.all(
+        np.diff(xavier_result[f"{key}.var_g"]) > 0
+    )  # gradients smaller in every lower layer
+    assert xavier_result.values[f"{key}.forward_ratio"] < 0.05
+    assert xavier_result.values[f"{key}.backward_ratio"] < 0.05
 
 
-def test_small_normal_loses_about_n_times_its_variance_per_layer(res):
-    per_layer = res.values["width"] * 0.01**2
+def test_small_normal_loses_about_n_times_its_variance_per_layer(xavier_result):
+    per_layer = xavier_result.values["width"] * 0.01**2
     factors = (
-        res["normal_small.var_a"][2:] / res["normal_small.var_a"][1:-1]
+        xavier_result["normal_small.var_a"][2:] / xavier_result["normal_small.var_a"][1:-1]
     )  # deep layers: tanh ≈ identity
     assert factors == pytest.approx(per_layer, rel=0.1)
 
 
-def test_standard_rule_loses_about_a_third_per_layer(res):
-    factors = res["standard.var_a"][1:] / res["standard.var_a"][:-1]
+def test_standard_rule_loses_about_a_third_per_layer(xavier_result):
+    factors = xavier_result["standard.var_a"][1:] / xavier_result["standard.var_a"][:-1]
     assert np.all(
         (factors > 0.25) & (factors < 0.34)
     )  # 1/3 from the weights, a little less after tanh
 
 
 @pytest.mark.parametrize("key", GOOD)
-def test_xavier_does_not_keep_tanh_variance_the_same(res, key):
-    var_a = res[f"{key}.var_a"]
+def test_xavier_does_not_keep_tanh_variance_the_same(xavier_result, key):
+    var_a = xavier_result[f"{key}.var_a"]
     assert np.all(np.diff(var_a) < 0)  # falls in every layer
-    assert res.values[f"{key}.forward_ratio"] < 0.5
+    assert xavier_result.values[f"{key}.forward_ratio"] < 0.5
     assert (
-        res.values[f"{key}.forward_ratio"] > 10 * res.values["standard.forward_ratio"]
+        xavier_result.values[f"{key}.forward_ratio"]
+        > 10 * xavier_result.values["standard.forward_ratio"]
     )  # but far slower
 
 
 @pytest.mark.parametrize("key", GOOD)
-def test_xavier_gradients_shrink_mildly_towards_the_input(res, key):
-    assert 0.1 < res.values[f"{key}.backward_ratio"] < 0.5
-    assert res.values[f"{key}.backward_ratio"] > 10 * res.values["standard.backward_ratio"]
+def test_xavier_gradients_shrink_mildly_towards_the_input(xavier_result, key):
+    assert 0.1 < xavier_result.values[f"{key}.backward_ratio"] < 0.5
+    assert (
+        xavier_result.values[f"{key}.backward_ratio"]
+        > 10 * xavier_result.values["standard.backward_ratio"]
+    )
 
 
 @pytest.mark.parametrize(
     "key", ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "tanh_gain"]
 )
-def test_normal_z_prediction_matches_the_measurement(res, key):
-    assert res[f"{key}.var_a"] == pytest.approx(res[f"{key}.predicted_var_a"], rel=0.05)
-    var_g = res[f"{key}.var_g"]
-    assert var_g / var_g[-1] == pytest.approx(res[f"{key}.predicted_var_g"], rel=0.15)
+def test_normal_z_prediction_matches_the_measurement(xavier_result, key):
+    assert xavier_result[f"{key}.var_a"] == pytest.approx(
+        xavier_result[f"{key}.predicted_var_a"], rel=0.05
+    )
+    var_g = xavier_result[f"{key}.var_g"]
+    assert var_g / var_g[-1] == pytest.approx(xavier_result[f"{key}.predicted_var_g"], rel=0.15)
 
 
-def test_deep_xavier_variance_keeps_falling_as_one_over_2l(res):
-    var_a = res["deep.xavier.var_a"]
+def test_deep_xavier_variance_keeps_falling_as_one_over_2l(xavier_result):
+    var_a = xavier_result["deep.xavier.var_a"]
     assert np.all(var_a[::5][1:] < var_a[::5][:-1])  # still falling, every five layers
-    assert res.values["deep.xavier.ratio"] < 0.05
-    assert res.values["deep.xavier.twice_l_var"] == pytest.approx(1.0, rel=0.3)
-    assert res.values["deep.xavier.vs_predicted"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.xavier.ratio"] < 0.05
+    assert xavier_result.values["deep.xavier.twice_l_var"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.xavier.vs_predicted"] == pytest.approx(1.0, rel=0.3)
 
 
-def test_tanh_gain_holds_the_variance(res):
-    assert res.values["deep.tanh_gain.late_ratio"] == pytest.approx(1.0, abs=0.05)
-    assert res.values["tanh_gain.forward_ratio"] > 2 * res.values["xavier.forward_ratio"]
-    assert res.values["tanh_gain.saturated_1"] > 5 * res.values["xavier.saturated_1"]
-    assert res.values["tanh_gain.backward_factor"] > 1
+def test_tanh_gain_holds_the_variance(xavier_result):
+    assert xavier_result.values["deep.tanh_gain.late_ratio"] == pytest.approx(1.0, abs=0.05)
+    assert (
+        xavier_result.values["tanh_gain.forward_ratio"]
+        > 2 * xavier_result.values["xavier.forward_ratio"]
+    )
+    assert (
+        xavier_result.values["tanh_gain.saturated_1"]
+        > 5 * xavier_result.values["xavier.saturated_1"]
+    )
+    assert xavier_result.values["tanh_gain.backward_factor"] > 1
 
 
-def test_activations_have_mean_zero(res):
+def test_activations_have_mean_zero(xavier_result):
     # |mean| / std of m·n samples: ~1/sqrt(m·n) if the units were independent; allow correlated units (1/sqrt(m))
-    bound = 6 / np.sqrt(res.values["m"])
+    bound = 6 / np.sqrt(xavier_result.values["m"])
     for key in ("normal_1", "normal_small", "standard", *GOOD, "tanh_gain"):
-        assert res.values[f"{key}.max_mean_over_std"] < bound
+        assert xavier_result.values[f"{key}.max_mean_over_std"] < bound
 
 
-def test_glorot_normal_and_uniform_agree(res):
-    assert res["glorot_uniform.var_a"] == pytest.approx(res["glorot_normal.var_a"], rel=0.05)
+def test_glorot_normal_and_uniform_agree(xavier_result):
+    assert xavier_result["glorot_uniform.var_a"] == pytest.approx(
+        xavier_result["glorot_normal.var_a"], rel=0.05
+    )
