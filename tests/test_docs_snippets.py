@@ -26,6 +26,6 @@ def snippets():
 
 
 @pytest.mark.parametrize("command", list(snippets()))
-def test_snippet_runs(command):
+def test_snippet_runs(built, command):
     proc = subprocess.run(command, capture_output=True, text=True, cwd=DOCS.parent, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
