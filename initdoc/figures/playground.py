@@ -6,8 +6,9 @@ import base64
 
 import numpy as np
 
-from initdoc import data, plots
+from initdoc import data
 from initdoc.experiments.playground import CHANCE, DATASETS, HIDDEN, LABELS, SCHEMES, SIZES
+from initdoc.figures import plots
 from initdoc.pipeline.registry import figure, widget_data
 
 TITLES = {
