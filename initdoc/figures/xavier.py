@@ -177,3 +177,56 @@ def deep(res):
     ax.set_ylabel("Var(a) of the layer")
     ax.legend(loc="lower left")
     return fig
+
+
+GAIN_COLORS = {"gain_1": plots.COLORS["blue"], "gain_tanh": plots.COLORS["purple"]}
+GAIN_LABELS = {"gain_1": "gain 1 (Glorot)", "gain_tanh": "gain 5/3"}
+
+
+@figure(
+    "xavier_tanh_gain",
+    "tanh_gain",
+    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] (solid) and the "
+    "backpropagated E[δ²] relative to the last hidden layer (dashed), layer by layer, for Glorot's "
+    "variance (gain 1) and for it times the square of PyTorch's tanh gain 5/3. Right: the ratio "
+    "over the whole depth against the gain, forward (last hidden layer over the first) and backward "
+    "(first over last); dots are medians over independent draws, bars their range, and between the "
+    "dotted lines the probe calls a signal held. Raising the gain trades one direction for the "
+    "other: gain 1 loses both, 5/3 keeps the forward signal and multiplies the gradient by "
+    "thousands.",
+    alt="Two panels. Left, log scale against the hidden layer: with gain 1 both the forward and "
+    "the backward lines fall steadily, ending two orders of magnitude down; with gain 5/3 the "
+    "forward line drops a little and stays flat, while the backward line climbs steadily towards "
+    "the input, ending thousands of times higher. Right, log scale against the gain from 1 to 5/3: "
+    "the forward ratio rises slowly from about a hundredth to below one; the backward ratio rises "
+    "steeply from about a hundredth through 1 to thousands; both lie inside the dotted band only "
+    "for gains in between.",
+)
+def tanh_gain_depth(res):
+    fig, axes = plots.new_figure(1, 2, width=9.5, height=3.6)
+    left, right = axes[0]
+    for name, color in GAIN_COLORS.items():
+        z2, d2 = res[f"{name}.z2"], res[f"{name}.d2"]
+        layers = np.arange(1, z2.size + 1)
+        left.plot(layers, z2, "-", color=color, label=f"{GAIN_LABELS[name]}: E[z²] forward")
+        left.plot(layers, d2, "--", color=color, label=f"{GAIN_LABELS[name]}: E[δ²] backward")
+    left.set_yscale("log")
+    left.set_xlabel("hidden layer l")
+    left.set_ylabel("second moment")
+    left.legend(loc="upper right", fontsize=7)
+    gains = res["gains"]
+    for key, color, label in (
+        ("forward", plots.COLORS["green"], "forward: E[z²] last / first"),
+        ("backward", plots.COLORS["vermillion"], "backward: E[δ²] first / last"),
+    ):
+        r = res[key]
+        median = np.median(r, axis=1)
+        err = [median - r.min(axis=1), r.max(axis=1) - median]
+        right.errorbar(gains, median, yerr=err, fmt="o-", ms=4, color=color, label=label)
+    for bound in (0.1, 10):
+        right.axhline(bound, ls=":", color="0.4")
+    right.set_yscale("log")
+    right.set_xlabel("gain (standard deviation × gain)")
+    right.set_ylabel(f"ratio over {res.values['depth']} layers")
+    right.legend(loc="upper left", fontsize=7)
+    return fig

@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 from initdoc.errors import UserError
+from initdoc.site.tables import TABLES
 
 REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
+TABLE = re.compile(r"\{\{\s*table:\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
 class PageReferenceError(UserError):
@@ -72,8 +74,18 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     )
 
 
+def table_markdown(name: str, page_uri: str) -> str:
+    """A table generated from Python (initdoc.site.tables); it may quote values itself."""
+    if name not in TABLES:
+        raise PageReferenceError(
+            f"{page_uri}: unknown table '{name}'; known: {', '.join(sorted(TABLES))}"
+        )
+    return TABLES[name]()
+
+
 def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
     """Replace every reference in `markdown`; an unknown one raises, naming the page and the reference."""
+    markdown = TABLE.sub(lambda m: table_markdown(m.group(1), page_uri), markdown)
 
     def replace(match: re.Match) -> str:
         body = match.group(1)
@@ -98,8 +110,8 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
                 raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
-            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
-            "or {{ thumbnail: name }}"
+            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
+            "{{ thumbnail: name }} or {{ table: name }}"
         )
 
     return REFERENCE.sub(replace, markdown)
