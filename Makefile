@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+FRAMEWORKS := $(VENV)/.frameworks
 JOBS ?=
 
 .DEFAULT_GOAL := help
@@ -23,6 +24,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
+.PHONY: frameworks
+$(FRAMEWORKS): $(STAMP) requirements-frameworks.txt
+	$(PY) -m pip install --quiet -c requirements.txt -r requirements-frameworks.txt
+	@touch $@
+
+frameworks: $(FRAMEWORKS) ## add PyTorch, JAX, Keras and Flax to .venv for the parity tests (1.5 GB)
+
 figures: $(STAMP) ## run the experiments (cached) and write figures/
 	$(PY) -m initdoc build $(if $(JOBS),--jobs $(JOBS))
 
@@ -32,7 +40,7 @@ site: figures ## build the whole site into site/
 serve: figures ## preview the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve
 
-test: lint ## run every test: the experiments and the site are built once, in parallel
+test: lint $(FRAMEWORKS) ## run every test: the experiments and the site are built once, in parallel
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## the tests that need no experiment run and no site build (under a minute)

@@ -32,9 +32,9 @@ os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 on JAX; read when keras
 
 pytestmark = pytest.mark.full
 
-SIGMAS = 6
-ALPHA = 0.001  # the level of every KS test: a false alarm once in a thousand comparisons
-N = 240_000  # draws a side for every statistical comparison
+SIGMAS = cheatsheet.PARITY_SIGMAS
+ALPHA = cheatsheet.PARITY_ALPHA  # the level of every KS test
+N = cheatsheet.PARITY_DRAWS  # draws a side for every statistical comparison
 FAN_IN, FAN_OUT = 300, 200  # a dense layer; its fans differ, so a wrong fan shows
 C = schemes.TRUNCATED_NORMAL_STD
 INSTALL = "pip install -c requirements.txt -r requirements-frameworks.txt (make frameworks)"
@@ -182,9 +182,7 @@ def framework_draws(framework, module, call: frameworks.Call):
 @pytest.mark.parametrize("row", NAMED, ids=ROW_IDS)
 def test_torch_spelling(torch, ks_2samp, row):
     call = row.calls["torch"]
-    w = framework_draws("torch", torch, call)
-    assert call.draws == row.distribution or row.distribution == "normal"
-    assert_law(ks_2samp, w, call.draws, row_variance(row))
+    assert_law(ks_2samp, framework_draws("torch", torch, call), call.draws, row_variance(row))
 
 
 @pytest.mark.parametrize("row", NAMED, ids=ROW_IDS)
@@ -343,6 +341,19 @@ def test_torch_reads_the_fans_off_the_transposed_axes(torch):
     assert fans(torch.empty(FAN_OUT, FAN_IN)) == schemes.fans((FAN_IN, FAN_OUT))
     kernel = torch.empty(OUT, IN // GROUPS, *KERNEL)
     assert fans(kernel) == schemes.fans((*KERNEL, IN // GROUPS, OUT))
+
+
+def test_versions_are_the_pinned_ones(torch, keras, jax, flax):
+    """The versions the cheat sheet names are installed, as requirements-frameworks.txt pins."""
+    flax_version = importlib.import_module("flax").__version__
+    installed = {
+        "torch": torch.__version__,
+        "jax": jax.__version__,
+        "keras": keras.__version__,
+        "flax": flax_version,
+    }
+    for name, version in frameworks.VERSIONS.items():
+        assert installed[name].split("+")[0] == version, (name, installed[name])
 
 
 # --- translating: gains, modes and scales ---

@@ -5,7 +5,7 @@ import pytest
 
 from initdoc import theory
 
-GOOD = ["xavier", "glorot_normal", "glorot_uniform"]
+GOOD = ["lecun", "glorot_normal", "glorot_uniform"]
 
 
 def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(xavier_result):
@@ -20,7 +20,7 @@ def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(x
     assert xavier_result.values["harmonic_mean_of_fans"] > 1000 * xavier_result.values["glorot_var"]
 
 
-@pytest.mark.parametrize("key", ["xavier", "glorot_normal"])
+@pytest.mark.parametrize("key", ["lecun", "glorot_normal"])
 def test_first_layer_variance_matches_the_rule(xavier_result, key):
     # Var(z_1) = n_x Var(W) E[x²]; the sample variance of n·m products has relative std ≈ sqrt(2/(m·n)) + sqrt(2/(n_x·n))
     n, m, n_x = (
@@ -105,7 +105,7 @@ def test_xavier_gradients_shrink_mildly_towards_the_input(xavier_result, key):
 
 
 @pytest.mark.parametrize(
-    "key", ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "tanh_gain"]
+    "key", ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "tanh_gain"]
 )
 def test_normal_z_prediction_matches_the_measurement(xavier_result, key):
     assert xavier_result[f"{key}.var_a"] == pytest.approx(
@@ -116,11 +116,11 @@ def test_normal_z_prediction_matches_the_measurement(xavier_result, key):
 
 
 def test_deep_xavier_variance_keeps_falling_as_one_over_2l(xavier_result):
-    var_a = xavier_result["deep.xavier.var_a"]
+    var_a = xavier_result["deep.lecun.var_a"]
     assert np.all(var_a[::5][1:] < var_a[::5][:-1])  # still falling, every five layers
-    assert xavier_result.values["deep.xavier.ratio"] < 0.05
-    assert xavier_result.values["deep.xavier.twice_l_var"] == pytest.approx(1.0, rel=0.3)
-    assert xavier_result.values["deep.xavier.vs_predicted"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.lecun.ratio"] < 0.05
+    assert xavier_result.values["deep.lecun.twice_l_var"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.lecun.vs_predicted"] == pytest.approx(1.0, rel=0.3)
 
 
 def test_tanh_gain_holds_the_variance(xavier_result):

@@ -13,7 +13,7 @@ SCHEMES = {
     "normal_1": ("N(0, 1)", schemes.normal(0.0, 1.0)),
     "normal_small": ("N(0, 0.01²)", schemes.normal(0.0, 0.01)),
     "standard": ("U(±1/√n_in), 'standard'", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
-    "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
+    "lecun": ("LeCun N(0, 1/n_in)", schemes.lecun_normal()),  # the article's "Xavier"
     "glorot_normal": ("Glorot normal", schemes.glorot_normal()),
     "glorot_uniform": ("Glorot uniform", schemes.glorot_uniform()),
     "tanh_gain": (
@@ -129,7 +129,7 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
             )
     res.values.update(
         {
-            "xavier.predicted_var_z1": n_x * theory.lecun_variance(n_x),
+            "lecun.predicted_var_z1": n_x * theory.lecun_variance(n_x),
             "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
             "glorot_var": theory.xavier_variance(n_x, width),
             "forward_var": theory.lecun_variance(n_x),
@@ -140,7 +140,7 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
         }
     )
     deep_sizes = [n_x] + [width] * deep_L + [n_classes]
-    for key in ("xavier", "tanh_gain"):
+    for key in ("lecun", "tanh_gain"):
         params = nn.init_params(rng, deep_sizes, SCHEMES[key][1], dtype=np.float32)
         rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
         var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1 : deep_L + 1]])
@@ -154,7 +154,7 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
         res.values[f"deep.{key}.vs_predicted"] = float(
             var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1]
         )
-    res.values["deep.xavier.twice_l_var"] = float(2 * deep_L * res.values["deep.xavier.var_aL"])
+    res.values["deep.lecun.twice_l_var"] = float(2 * deep_L * res.values["deep.lecun.var_aL"])
     return res
 
 

@@ -8,7 +8,7 @@ from initdoc.experiments.xavier import SCHEMES
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
-HISTOGRAMS = ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "glorot_uniform"]
+HISTOGRAMS = ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "glorot_uniform"]
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 SCHEME_COLORS = dict(
     zip(
@@ -19,7 +19,7 @@ SCHEME_COLORS = dict(
         ],
     )
 )
-WELL_SCALED = ["xavier", "glorot_normal", "glorot_uniform", "tanh_gain"]
+WELL_SCALED = ["lecun", "glorot_normal", "glorot_uniform", "tanh_gain"]
 PEAK = 6.0  # y-limit of the activation histograms; taller peaks are cut and marked
 
 
@@ -53,12 +53,12 @@ def _layer_histograms(ax, edges, hists, peak=None):
     caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer tanh network "
     "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
     "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
-    "Xavier and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
+    "LeCun and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
     "height is written in the corner.",
     alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over the range "
     "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
     "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
-    "depth. Xavier, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
+    "depth. LeCun, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
     "layer 1 to layer 5.",
 )
 def forward_hist(res):
@@ -87,7 +87,7 @@ def forward_hist(res):
     alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for layers 1 to 5. "
     "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
     "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
-    "Standard uniform: layer 1 about one unit left of layer 5. Xavier and both Glorot panels: the "
+    "Standard uniform: layer 1 about one unit left of layer 5. LeCun and both Glorot panels: the "
     "five histograms overlap, layer 1 shifted a little to the left.",
 )
 def backward_hist(res):
@@ -114,13 +114,13 @@ def backward_hist(res):
     "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under the "
     "solid ones) are the prediction that treats each z as normal and propagates its variance through "
     "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance nearly "
-    "flat.",
+    "flat, and under it the gradients grow towards the input.",
     alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) flat near 1; "
-    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; Xavier "
+    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; LeCun "
     "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: relative "
     "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, standard "
-    "falls steadily, Xavier and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
-    "Xavier and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
+    "falls steadily, LeCun and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
+    "LeCun and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
     "tanh-gain line to about two thirds.",
 )
 def variance(res):
@@ -153,17 +153,17 @@ def variance(res):
 @figure(
     "xavier_deep",
     "xavier",
-    caption="The same question fifty layers deep. Under Xavier N(0, 1/n_in) the variance of the tanh "
+    caption="The same question fifty layers deep. Under LeCun N(0, 1/n_in) the variance of the tanh "
     "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
     "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
-    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The Xavier line falls "
+    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The LeCun line falls "
     "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line drops "
     "a little over the first few layers and then stays flat. Dotted prediction lines follow both.",
 )
 def deep(res):
     fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
     ax = axes[0, 0]
-    for key in ("xavier", "tanh_gain"):
+    for key in ("lecun", "tanh_gain"):
         var_a = res[f"deep.{key}.var_a"]
         layers = np.arange(1, len(var_a) + 1)
         ax.plot(layers, var_a, "o-", ms=3, color=SCHEME_COLORS[key], label=SCHEMES[key][0])

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 FRAMEWORKS = ("torch", "keras", "jax", "flax")
+VERSIONS = {"torch": "2.13.0", "jax": "0.10.2", "keras": "3.15.1", "flax": "0.12.8"}  # as pinned
 MODULES = {  # where each framework's initializers live, as the page names them
     "torch": "torch.nn.init",
     "keras": "keras.initializers",
@@ -377,7 +378,7 @@ GAINS = (
 )
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -390,7 +391,7 @@ def _cell(call: Call | str) -> str:
 
 def spellings_table() -> str:
     """Every scheme in initdoc, PyTorch, Keras and JAX, and the law it draws from."""
-    return _table(
+    return table(
         ["initdoc", "PyTorch", "Keras", "JAX", "draws from"],
         [
             [row.initdoc, *(_cell(row.calls[f]) for f in ("torch", "keras", "jax")), row.law]
@@ -401,7 +402,7 @@ def spellings_table() -> str:
 
 def layouts_table() -> str:
     """Weight shapes, what the layer computes, and where each framework reads its fans."""
-    return _table(
+    return table(
         ["", "dense weight", "the layer computes", "convolution kernel", "fan_in", "fan_out"],
         [[f.framework, f.dense, f.computes, f.conv, f.fan_in, f.fan_out] for f in LAYOUTS],
     )
@@ -418,24 +419,31 @@ def defaults_table() -> str:
         [label, _law(f, dense, weight), _law(f, conv, weight), _law(f, dense, bias)]
         for f, (label, dense, conv, (weight, bias)) in DEFAULT_LAYERS.items()
     ]
-    return _table(["", "dense layer", "convolution", "bias"], rows)
+    return table(["", "dense layer", "convolution", "bias"], rows)
 
 
 def embeddings_table() -> str:
     """The default initializer of each framework's embedding layer."""
     rows = [[label, _law(f, layer, param)] for f, (label, layer, param) in EMBEDDINGS.items()]
-    return _table(["embedding layer", "draws its table from"], rows)
+    return table(["embedding layer", "draws its table from"], rows)
 
 
 def gains_table() -> str:
     """The gains initdoc's schemes.gain returns, as PyTorch's calculate_gain does."""
-    return _table(
+    return table(
         ["activation", "gain", "formula", "where it comes from"],
         [[g.activation, g.value, g.formula, g.origin] for g in GAINS],
     )
 
 
+def versions_table() -> str:
+    """The framework versions the tests measure, as requirements-frameworks.txt pins them."""
+    names = {"torch": "PyTorch (CPU)", "jax": "JAX", "keras": "Keras (JAX backend)", "flax": "Flax"}
+    return table(["framework", "version"], [[names[f], v] for f, v in VERSIONS.items()])
+
+
 TABLES = {
+    "framework_versions": versions_table,
     "framework_layouts": layouts_table,
     "framework_spellings": spellings_table,
     "framework_defaults": defaults_table,
