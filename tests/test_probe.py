@@ -26,11 +26,11 @@ def hidden_gradient_rates(d2, sizes):
     return np.array([d2[l - 1] / d2[l] for l in range(1, len(d2) - 1) if sizes[l] == sizes[l + 1]])
 
 
-# Known cases: a deep relu network halves its signal per layer under Xavier and holds it under He.
+# Known cases: a deep relu network halves its signal per layer under Glorot and holds it under He.
 
 
 @pytest.mark.parametrize(
-    "case, expected, wrong", [("relu_xavier", 0.5, 1.0), ("relu_he", 1.0, 0.5)]
+    "case, expected, wrong", [("relu_glorot", 0.5, 1.0), ("relu_he", 1.0, 0.5)]
 )
 def test_deep_relu_forward_rate_per_layer(probe_result, case, expected, wrong):
     rates = probe_result[f"{case}.rates"]
@@ -42,7 +42,7 @@ def test_deep_relu_forward_rate_per_layer(probe_result, case, expected, wrong):
     assert abs(np.log(rates).mean() - math.log(wrong)) > bound  # the bound can tell ½ from 1
 
 
-@pytest.mark.parametrize("case, expected", [("relu_xavier", 0.5), ("relu_he", 1.0)])
+@pytest.mark.parametrize("case, expected", [("relu_glorot", 0.5), ("relu_he", 1.0)])
 def test_deep_relu_backward_rate_per_layer(probe_result, case, expected):
     sizes = tuple(probe_result[f"{case}.sizes"])
     assert_log_mean(hidden_gradient_rates(probe_result[f"{case}.measured_d2"], sizes), expected)
@@ -50,12 +50,12 @@ def test_deep_relu_backward_rate_per_layer(probe_result, case, expected):
 
 
 def test_verdicts_of_the_deep_relu_network(probe_result):
-    assert probe_result.values["relu_xavier.verdict"] == "vanishes"
+    assert probe_result.values["relu_glorot.verdict"] == "vanishes"
     assert (
-        probe_result.values["relu_xavier.forward"] < probe.VANISH
-        and probe_result.values["relu_xavier.backward"] < probe.VANISH
+        probe_result.values["relu_glorot.forward"] < probe.VANISH
+        and probe_result.values["relu_glorot.backward"] < probe.VANISH
     )
-    assert probe_result.values["relu_xavier.advice"].startswith("he_normal would hold it")
+    assert probe_result.values["relu_glorot.advice"].startswith("he_normal would hold it")
     assert probe_result.values["relu_he.verdict"] == "holds"
 
 
@@ -101,7 +101,7 @@ def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(probe_result):
 # The printout.
 
 
-@pytest.mark.parametrize("case", ["tanh", "relu_xavier", "sigmoid_deep"])
+@pytest.mark.parametrize("case", ["tanh", "relu_glorot", "sigmoid_deep"])
 def test_printout_has_every_layer_and_one_verdict(probe_result, case):
     text = probe_result.values[f"{case}.text"]
     lines = text.splitlines()
@@ -116,7 +116,7 @@ def test_printout_has_every_layer_and_one_verdict(probe_result, case):
     assert max(map(len, lines)) <= probe.WIDTH
 
 
-@pytest.mark.parametrize("case", ["tanh", "relu_xavier"])
+@pytest.mark.parametrize("case", ["tanh", "relu_glorot"])
 def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
     command = shlex.split(probe_result.values[f"{case}.command"])
     assert command[:3] == ["python", "-m", "initdoc"]

@@ -69,7 +69,7 @@
     Object.keys(data.inits).forEach(function (k) {
       self.init.appendChild(el("option", { value: k, text: data.inits[k] }));
     });
-    this.init.value = "xavier";
+    this.init.value = "lecun";
     this.back = el("button", { type: "button", "aria-label": "previous frame", text: "◀ step" });
     this.play = el("button", { type: "button", "aria-pressed": "false", text: "▶ play" });
     this.forward = el("button", { type: "button", "aria-label": "next frame", text: "step ▶" });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc import mnist, nn, schemes, train
+from initdoc import mnist, nn, schemes, theory, train
 from initdoc.errors import UserError
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
@@ -13,7 +13,7 @@ from initdoc.pipeline.result import Result
 INITS = {
     "zero": ("zero", schemes.zeros()),
     "uniform": ("uniform U(±1/√n_in)", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
-    "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
+    "lecun": ("LeCun N(0, 1/n_in), the article's Xavier", schemes.lecun_normal()),
     "normal": ("standard normal N(0, 1)", schemes.normal(0.0, 1.0)),
     "he": ("He N(0, 2/n_in)", schemes.he_normal()),
 }
@@ -141,6 +141,8 @@ def mnist_run(
             "relu_max": relu_max,
             "chance_accuracy": 1 / N_CLASSES,
             "chance_cost": float(np.log(N_CLASSES)),
+            "glorot_over_lecun_first": theory.xavier_variance(X.shape[1], hidden[0])
+            / theory.lecun_variance(X.shape[1]),
         },
     )
     for run_name, run_rng in zip(RUNS, rng.spawn(len(RUNS))):

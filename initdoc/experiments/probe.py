@@ -11,7 +11,7 @@ from initdoc.pipeline.result import Result
 # name: (architecture, activation, scheme), each printed on the probe page as `python -m initdoc probe` would.
 EXAMPLES = {
     "tanh": ("784-300-300-300-10", "tanh", "glorot_normal"),
-    "relu_xavier": ("784-100*29-10", "relu", "xavier_normal"),
+    "relu_glorot": ("784-100*29-10", "relu", "glorot_normal"),
     "relu_he": ("784-100*29-10", "relu", "he_normal"),
     "tanh_deep": ("784-100*29-10", "tanh", "glorot_normal"),
     "sigmoid_deep": ("784-100*29-10", "sigmoid", "glorot_normal"),

@@ -19,7 +19,7 @@ class Advice:
     scheme: str
     why: str
     measured: str | None = None  # a key of the recommendations experiment
-    spec: str = ".2g"  # how the ratios print: a format spec, or "sci" for the tiny ones
+    specs: tuple[str, str] = (".2g", ".2g")  # how forward and backward print; "sci": median only
 
 
 DEEP_TANH = "xavier.md#a-deep-tanh-stack-forward-and-backward"
@@ -65,16 +65,18 @@ ADVICE = (
         "Glorot × 5/3 (PyTorch's tanh gain)",
         f"[keeps the forward signal, multiplies the gradient]({DEEP_TANH})",
         "tanh_gain_deep",
-        ".3g",
+        (".2g", ",.0f"),
     ),
     Advice(
         "sigmoid",
         "Glorot, and expect the gradient to vanish",
         "[its slope is at most ¼](saturation.md); no scheme the [probe](probe.md) knows holds it",
         "sigmoid_glorot",
-        "sci",
+        (".2g", "sci"),
     ),
-    Advice("sigmoid, deep", "Glorot", "the same, compounded", "sigmoid_glorot_deep", "sci"),
+    Advice(
+        "sigmoid, deep", "Glorot", "the same, compounded", "sigmoid_glorot_deep", (".2g", "sci")
+    ),
     Advice(
         "linear / identity",
         "LeCun or Glorot",
@@ -106,7 +108,9 @@ def advice_table() -> str:
             rows.append([a.activation, a.scheme, "", "", "", a.why])
             continue
         depth = f"{{{{ recommendations.{a.measured}.depth }}}}"
-        forward, backward = (_ratio(a.measured, d, a.spec) for d in ("forward", "backward"))
+        forward, backward = (
+            _ratio(a.measured, d, spec) for d, spec in zip(("forward", "backward"), a.specs)
+        )
         rows.append([a.activation, a.scheme, depth, forward, backward, a.why])
     header = ["activation", "initialize with", "layers", "forward", "backward", "why"]
     return frameworks.table(header, rows)
