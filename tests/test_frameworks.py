@@ -20,6 +20,7 @@ import importlib
 import inspect
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -538,6 +539,23 @@ def test_layer_default(request, ks_2samp, jax, default):
         assert w.size >= N and not w.any()
     else:
         assert_law(ks_2samp, w, default.draws, variance)
+
+
+SOURCES = Path(__file__).resolve().parent / "sources"
+
+
+def test_the_quoted_documentation_is_the_installed_one(torch, keras, jax):
+    """The copies in tests/sources/ that the cheat sheet quotes are the pinned versions' words."""
+    copies = {
+        "keras-truncated-normal-docstring.txt": inspect.getdoc(keras.initializers.TruncatedNormal),
+        "jax-truncated-normal-docstring.txt": inspect.getdoc(jax.nn.initializers.truncated_normal),
+        "torch-calculate-gain-docstring.txt": inspect.getdoc(torch.nn.init.calculate_gain),
+    }
+    for name, doc in copies.items():
+        assert (SOURCES / name).read_text(encoding="utf-8") == doc + "\n", name
+    source = inspect.getsource(torch.nn.Linear.reset_parameters)
+    for line in (SOURCES / "torch-linear-reset-parameters.txt").read_text().splitlines():
+        assert line in source
 
 
 def test_torch_linear_default_is_kaiming_uniform_with_a_root_five(torch):

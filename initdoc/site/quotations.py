@@ -128,10 +128,13 @@ QUOTATIONS: list[Quotation] = [
         "which gives the weights variance $1/n_\\text{in}$, because the 3/4 gives up the normalization for steadier gradients",
         "This gives the initial weights a variance of ``1 / N``, which is necessary to induce a stable fixed point in the forward pass. In contrast, the default gain for ``SELU`` sacrifices the normalization effect for more stable gradient flow in rectangular layers.",
     ),
-    unchecked(
+    paraphrase(
         "cheat-sheet.md",
         "torch-linear-source",
         "a comment in PyTorch's `nn.Linear` source says so and points to issue 57109",
+        "Setting a=sqrt(5) in kaiming_uniform is the same as initializing with "
+        "uniform(-1/sqrt(in_features), 1/sqrt(in_features)). For details, see "
+        "https://github.com/pytorch/pytorch/issues/57109",
     ),
     unchecked(
         "cheat-sheet.md",
