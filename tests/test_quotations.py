@@ -1,4 +1,4 @@
-"""Every quotation on the site is found word for word in its source, and none is missing from the list.
+"""Every quotation on the site is found word for word in its source; none is missing from the list.
 
 The list is initdoc.site.quotations; the sources' texts are copies in tests/sources/ (see its
 README for where each came from). Only whitespace and typographic quotes are normalized.
@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from initdoc.experiments import mnist, playground
+from initdoc.pipeline.registry import get_experiment, load_all
 from initdoc.site import quotations as q
 from initdoc.site.references import TABLE
 from initdoc.site.tables import TABLES
@@ -177,3 +180,40 @@ def test_the_page_scan_sees_quotes_and_attributions():
     assert SPEECH.search("The source article says that weights shrink")
     assert SPEECH.search("He et al. report that a 30-layer network stalls")
     assert not SPEECH.search("The network learns the circle.")
+
+
+# --- what the pages say the article's figures use, against their code ---
+
+
+def figure_code() -> str:
+    return (SOURCES / q.SOURCES["ai-notes-code"].file).read_text(encoding="utf-8")
+
+
+def test_the_playground_is_the_articles_network():
+    """Too small, too large and the Playground: the figure's sizes, rate and four scales."""
+    load_all()
+    code = figure_code()
+    sizes = re.search(r"var layers = \[([\d, ]+)\]", code).group(1)
+    assert tuple(int(n) for n in sizes.split(",")) == playground.SIZES
+    assert (
+        float(re.search(r"alpha = ([\d.]+),", code).group(1))
+        == get_experiment("playground").params["lr"]
+    )
+    radios = re.findall(r'value=([\d.]+) name="playground_init"', code)
+    assert {float(v) for v in radios} == set(playground.SCHEMES.values()) - {2.0}  # He is added
+
+
+def test_the_mnist_run_draws_the_demos_laws():
+    """The MNIST page: the demo's hidden sizes and tanh, and its uniform and 'Xavier' laws."""
+    load_all()
+    code = figure_code()
+    layers = re.search(r"var layers = \[784,([\d,]+),10\]", code).group(1)
+    assert [int(n) for n in layers.split(",")] == get_experiment("mnist").params["hidden"]
+    assert "tf.tanh(" in code
+    assert "tf.randomNormal([layers[l-1],layers[l]],0,Math.sqrt(1/layers[l-1]))" in code
+    assert "tf.randomUniform([layers[l-1],layers[l]],-Math.sqrt(1/layers[l-1])" in code
+    n, rng = 300, np.random.default_rng(0)
+    uniform = mnist.INITS["uniform"][1](rng, (n, 400))  # U(±√(1/n_in)), as the demo draws it
+    assert 0.999 / np.sqrt(n) < np.abs(uniform).max() <= 1 / np.sqrt(n)
+    lecun = mnist.INITS["lecun"][1](rng, (n, 400)).ravel()  # N(0, 1/n_in), the demo's "Xavier"
+    assert abs(np.mean(lecun**2) - 1 / n) < 6 * np.std(lecun**2) / np.sqrt(lecun.size)
