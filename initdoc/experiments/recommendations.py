@@ -56,13 +56,12 @@ RECOMMENDATIONS = {
 }
 
 
-def ratios(rng, rec: Recommendation, width: int, batch: int) -> tuple[float, float]:
-    """(forward, backward) across the hidden layers of one network drawn under `rec`."""
+def signal(rng, rec: Recommendation, width: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
+    """E[z²] and E[δ²] of the hidden layers of one network drawn under `rec`."""
     sizes = [width] * (rec.depth + 2)
     params = nn.init_params(rng, sizes, rec.init)
     z2, d2 = probe.signal(params, rec.activation, rng, batch)
-    hidden = slice(0, rec.depth)
-    return float(z2[hidden][-1] / z2[hidden][0]), float(d2[hidden][0] / d2[hidden][-1])
+    return z2[: rec.depth], d2[: rec.depth]
 
 
 @experiment("recommendations", seed=0, width=256, batch=256, draws=10)
@@ -70,8 +69,9 @@ def recommendations(rng, width, batch, draws) -> Result:
     """Forward and backward ratios over the depth of every recommendation, from `draws` networks."""
     res = Result(values={"width": width, "batch": batch, "draws": draws})
     for key, rec in RECOMMENDATIONS.items():
-        measured = np.array([ratios(rng, rec, width, batch) for _ in range(draws)])
-        res.arrays[key] = measured
+        signals = [signal(rng, rec, width, batch) for _ in range(draws)]
+        measured = np.array([(z2[-1] / z2[0], d2[0] / d2[-1]) for z2, d2 in signals])
+        res.arrays.update({key: measured, f"{key}.z2": signals[0][0], f"{key}.d2": signals[0][1]})
         res.values[f"{key}.depth"] = rec.depth
         for column, direction in enumerate(("forward", "backward")):
             r = measured[:, column]

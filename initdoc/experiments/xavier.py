@@ -216,6 +216,7 @@ def tanh_gain(rng, width, depth, batch, draws, gains) -> Result:
     crossing = int(np.argmax(median_back > 1))  # the first gain whose gradient grows
     res.values.update(
         {
+            "balanced_chi1": tanh_fixed_point(gains[crossing] ** 2)[1],
             "balanced_gain": float(gains[crossing]),
             "balanced_forward": float(np.median(forward[crossing])),
             "balanced_backward": float(median_back[crossing]),
