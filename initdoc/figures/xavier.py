@@ -191,9 +191,9 @@ GAIN_LABELS = {"gain_1": "gain 1 (Glorot)", "gain_tanh": "gain 5/3"}
     "variance (gain 1) and for it times the square of PyTorch's tanh gain 5/3. Right: the ratio "
     "over the whole depth against the gain, forward (last hidden layer over the first) and backward "
     "(first over last); dots are medians over independent draws, bars their range, and between the "
-    "dotted lines the probe calls a signal held. Raising the gain trades one direction for the "
-    "other: gain 1 loses both, 5/3 keeps the forward signal and multiplies the gradient by "
-    "thousands.",
+    "dotted lines the probe calls a signal held. Raising the gain keeps more of the forward signal "
+    "and turns the gradient from shrinking to growing: gain 1 loses both, 5/3 keeps the forward "
+    "signal and multiplies the gradient by thousands.",
     alt="Two panels. Left, log scale against the hidden layer: with gain 1 both the forward and "
     "the backward lines fall steadily, ending two orders of magnitude down; with gain 5/3 the "
     "forward line drops a little and stays flat, while the backward line climbs steadily towards "
