@@ -25,5 +25,5 @@ print({k: v for k, v in result.values.items() if "ratio" in k})
 # %% [markdown]
 # ## Try next
 #
-# - Use 8 or 20 layers (`L=`): how fast does tanh's variance fade under Xavier?
+# - Use 8 or 20 layers (`L=`): how fast does tanh's variance fade under LeCun's rule?
 # - Narrow the layers (`width=32`): do the histograms get noisier?
