@@ -38,9 +38,7 @@ def test_first_layer_variance_matches_the_rule(xavier_result, key):
 
 def test_glorot_first_layer_is_larger_than_lecun_when_n_in_exceeds_n_out(xavier_result):
     assert xavier_result.values["n_x"] > xavier_result.values["width"]
-    assert (
-        xavier_result.values["glorot_normal.var_z1"] > 1.3 * xavier_result.values["lecun.var_z1"]
-    )
+    assert xavier_result.values["glorot_normal.var_z1"] > 1.3 * xavier_result.values["lecun.var_z1"]
     assert (
         xavier_result.values["glorot_normal.saturated_1"]
         > xavier_result.values["lecun.saturated_1"]

@@ -39,15 +39,20 @@ def _valid(res, run: str) -> int:
 @figure(
     "mnist_curves",
     "mnist",
-    caption="Training cost (the mean over the batches since the previous point) and accuracy on the held-out "
+    caption="Training cost (the mean over the batches since the previous point) and accuracy on "
+    "the held-out "
     "digits, for every initialization, with tanh hidden layers (top) and relu (bottom). The dashed "
     "lines mark chance: a cost of ln 10 and 10% accuracy. A run that diverged ends in a cross; its "
     "cost left the plot, so the cross sits on the top edge.",
-    alt="Four line plots. Left column: training cost against training step on a log scale; right column: "
+    alt="Four line plots. Left column: training cost against training step on a log scale; right "
+    "column: "
     "held-out accuracy against training step. Top row tanh, bottom row relu, one line per "
-    "initialization. Zero initialization stays on the chance lines; LeCun and He fall to low cost and "
-    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard normal with "
-    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in a cross "
+    "initialization. Zero initialization stays on the chance lines; LeCun and He fall to low "
+    "cost and "
+    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard "
+    "normal with "
+    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in "
+    "a cross "
     "marked diverged after a few steps.",
 )
 def curves(res):
@@ -115,14 +120,20 @@ def curves(res):
 @figure(
     "mnist_histograms",
     "mnist",
-    caption="Activations of the four hidden layers on the held-out digits, before training (grey outline) "
-    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, the "
+    caption="Activations of the four hidden layers on the held-out digits, before training (grey "
+    "outline) "
+    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, "
+    "the "
     "values exactly 0 are left out of the bars and given as a share in each panel; the last bar "
     "collects everything at or above the right edge.",
-    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, LeCun tanh, LeCun relu, He "
-    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 and +1 in "
-    "every layer before and after training. Uniform tanh starts narrow and narrows further with depth. "
-    "LeCun tanh stays spread across the range in every layer. For relu about half of the values are "
+    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, LeCun tanh, LeCun "
+    "relu, He "
+    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 "
+    "and +1 in "
+    "every layer before and after training. Uniform tanh starts narrow and narrows further with "
+    "depth. "
+    "LeCun tanh stays spread across the range in every layer. For relu about half of the values "
+    "are "
     "exactly zero and the rest spread between 0 and about 2.",
 )
 def histograms(res):
@@ -178,10 +189,13 @@ def histograms(res):
     "mnist",
     format="png",
     caption="The display batch: the same held-out digits, ten of each, with the class each network "
-    "predicts after training written under each digit. Blue with a tick: right; orange with a cross: "
+    "predicts after training written under each digit. Blue with a tick: right; orange with a "
+    "cross: "
     "wrong.",
-    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its predicted "
-    "label underneath. Under standard normal tanh most frames are orange crosses; under LeCun tanh almost all are "
+    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its "
+    "predicted "
+    "label underneath. Under standard normal tanh most frames are orange crosses; under LeCun "
+    "tanh almost all are "
     "blue ticks.",
 )
 def batch(res):
@@ -217,7 +231,7 @@ def batch(res):
 
 
 def _quantized_runs(res) -> dict:
-    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in per-mille."""
+    """Each run's frames as small numbers: costs to 4 digits, counts, histograms in per-mille."""
     n_heldout = res.values["n_heldout"]
     runs = {}
     for run in RUNS:
@@ -226,7 +240,7 @@ def _quantized_runs(res) -> dict:
             "n": n,
             "diverged_at": res.values[f"{run}.diverged_at"],
             "cost": [float(f"{c:.4g}") for c in res[f"{run}.train_cost"][:n]],
-            "correct": [int(round(a * n_heldout)) for a in res[f"{run}.accuracy"][:n]],
+            "correct": [round(a * n_heldout) for a in res[f"{run}.accuracy"][:n]],
             "pred": ["".join(map(str, p)) for p in res[f"{run}.predictions"][:n]],
             "hist": np.rint(1000 * res[f"{run}.hist"][:n]).astype(int).tolist(),
             "zero": np.rint(1000 * res[f"{run}.inactive"][:n]).astype(int).tolist(),
@@ -236,7 +250,7 @@ def _quantized_runs(res) -> dict:
 
 @widget_data("mnist_explorer", "mnist")
 def explorer(res) -> dict:
-    """Everything the MNIST explorer draws: the display digits, and per run and frame what the network did."""
+    """What the MNIST explorer draws: the display digits, and per run and frame what happened."""
     v = res.values
     return {
         "source": v["source"],

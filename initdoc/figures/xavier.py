@@ -50,14 +50,17 @@ def _layer_histograms(ax, edges, hists, peak=None):
 @figure(
     "xavier_forward_hist",
     "xavier",
-    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer tanh network "
+    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer "
+    "tanh network "
     "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
     "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
     "LeCun and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
     "height is written in the corner.",
-    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over the range "
+    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over "
+    "the range "
     "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
-    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
+    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly "
+    "with "
     "depth. LeCun, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
     "layer 1 to layer 5.",
 )
@@ -80,11 +83,14 @@ def forward_hist(res):
 @figure(
     "xavier_backward_hist",
     "xavier",
-    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log scale relative to "
+    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log "
+    "scale relative to "
     "the root mean square gradient of layer 5 (0 means 'as large as in layer 5'). A layer whose "
     "histogram sits to the left of layer 5 gets smaller gradients: ten times smaller per unit step "
-    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the input.",
-    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for layers 1 to 5. "
+    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the "
+    "input.",
+    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for "
+    "layers 1 to 5. "
     "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
     "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
     "Standard uniform: layer 1 about one unit left of layer 5. LeCun and both Glorot panels: the "
@@ -96,7 +102,8 @@ def backward_hist(res):
     for ax, key in zip(axes.flat, HISTOGRAMS):
         _layer_histograms(ax, edges, res[f"{key}.g_hist"])
         ax.set_title(
-            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = {res.values[f'{key}.backward_ratio']:.2g}"
+            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = "
+            f"{res.values[f'{key}.backward_ratio']:.2g}"
         )
     for ax in axes[1]:
         ax.set_xlabel("log₁₀ |dL/da| − log₁₀ rms(dL/da₅)")
@@ -109,17 +116,27 @@ def backward_hist(res):
 @figure(
     "xavier_variance",
     "xavier",
-    caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, divided by their "
-    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, divided by "
-    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under the "
-    "solid ones) are the prediction that treats each z as normal and propagates its variance through "
-    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance nearly "
+    caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, "
+    "divided by their "
+    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, "
+    "divided by "
+    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under "
+    "the "
+    "solid ones) are the prediction that treats each z as normal and propagates its variance "
+    "through "
+    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance "
+    "nearly "
     "flat, and under it the gradients grow towards the input.",
-    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) flat near 1; "
-    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; LeCun "
-    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: relative "
-    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, standard "
-    "falls steadily, LeCun and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
+    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) "
+    "flat near 1; "
+    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls "
+    "steadily; LeCun "
+    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: "
+    "relative "
+    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, "
+    "standard "
+    "falls steadily, LeCun and Glorot fall a little, tanh gain rises a little. Right, linear "
+    "scale: "
     "LeCun and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
     "tanh-gain line to about two thirds.",
 )
@@ -153,11 +170,14 @@ def variance(res):
 @figure(
     "xavier_deep",
     "xavier",
-    caption="The same question fifty layers deep. Under LeCun N(0, 1/n_in) the variance of the tanh "
+    caption="The same question fifty layers deep. Under LeCun N(0, 1/n_in) the variance of the "
+    "tanh "
     "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
     "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
-    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The LeCun line falls "
-    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line drops "
+    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The LeCun line "
+    "falls "
+    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line "
+    "drops "
     "a little over the first few layers and then stays flat. Dotted prediction lines follow both.",
 )
 def deep(res):
@@ -186,10 +206,12 @@ GAIN_LABELS = {"gain_1": "gain 1 (Glorot)", "gain_tanh": "gain 5/3"}
 @figure(
     "xavier_tanh_gain",
     "tanh_gain",
-    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] (solid) and the "
+    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] (solid) and "
+    "the "
     "backpropagated E[δ²] relative to the last hidden layer (dashed), layer by layer, for Glorot's "
     "variance (gain 1) and for it times the square of PyTorch's tanh gain 5/3. Right: the ratio "
-    "over the whole depth against the gain, forward (last hidden layer over the first) and backward "
+    "over the whole depth against the gain, forward (last hidden layer over the first) and "
+    "backward "
     "(first over last); dots are medians over independent draws, bars their range, and between the "
     "dotted lines the probe calls a signal held. Raising the gain keeps more of the forward signal "
     "and turns the gradient from shrinking to growing: gain 1 loses both, 5/3 keeps the forward "

