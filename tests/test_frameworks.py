@@ -442,6 +442,22 @@ def test_torch_trunc_normal_cuts_at_absolute_bounds_and_does_not_rescale(torch, 
     assert np.abs(w).max() <= 2.0
 
 
+def test_the_truncated_normal_signatures_the_page_gives(torch, keras, jax):
+    """trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0); JAX's truncated_normal(stddev,
+    lower=-2.0, upper=2.0); and no gain in Keras' or JAX's variance scaling."""
+    params = inspect.signature(torch.nn.init.trunc_normal_).parameters
+    assert [(n, params[n].default) for n in ("mean", "std", "a", "b")] == [
+        ("mean", 0.0),
+        ("std", 1.0),
+        ("a", -2.0),
+        ("b", 2.0),
+    ]
+    params = inspect.signature(jax.nn.initializers.truncated_normal).parameters
+    assert (params["lower"].default, params["upper"].default) == (-2.0, 2.0)
+    for fn in (keras.initializers.VarianceScaling, jax.nn.initializers.variance_scaling):
+        assert "gain" not in inspect.signature(fn).parameters
+
+
 def test_variance_preserving_trunc_normal_recipe(torch, ks_2samp):
     """The cheat sheet's recipe: std=σ/c with a, b = ∓2σ/c gives initdoc's truncated normal."""
     sigma = 0.05
