@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from initdoc import data, plots
+from initdoc import data
 from initdoc.experiments.symmetry import LABELS
+from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
 SHOWN = ["zero_tanh", "zero_sigmoid", "constant_tanh", "zero_w_random_b_tanh", "random_tanh"]
