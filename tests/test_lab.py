@@ -1,5 +1,5 @@
 """The live lab: its settings are initdoc's, its script computes what initdoc.nn computes, and a
-reader can drive it in Chromium (docs/lab.md, docs/javascripts/lab.js, initdoc/experiments/lab.py)."""
+reader can drive it in Chromium (docs/lab.md, docs/javascripts/lab.js, experiments/lab.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-import built_site
 import numpy as np
 import pytest
 
@@ -104,7 +103,7 @@ def test_he_falls_and_zero_stays_at_chance(lab_result):
 
 
 def test_the_fixture_covers_the_lab(lab_result):
-    """Every hidden activation, the largest network, a zero start; outputs as initdoc computes them."""
+    """Every hidden activation, the largest network, a zero start; outputs as initdoc.nn gives."""
     fixture = lab_figures.fixture(lab_result)
     nets = fixture["networks"]
     assert {n["activation"] for n in nets} == set(lab.ACTIVATIONS)
@@ -122,27 +121,6 @@ def test_the_fixture_covers_the_lab(lab_result):
 
 
 # In Chromium.
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium as tests/test_browser.py drives it (Debian's; skips there, and here, without it)."""
-    chromium_tests = pytest.importorskip("test_browser")
-    playwright = chromium_tests.sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(
-        executable_path=str(chromium_tests.CHROMIUM), args=chromium_tests.ARGS
-    )
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    url, server = built_site.serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 class Reader:
@@ -191,7 +169,8 @@ def reader(browser, served):
 LAB = "() => document.querySelector('.initdoc-lab').lab"
 STATE = f"""() => {{ const l = ({LAB})(); return {{step: l.step, costs: l.costs, sizes: l.sizes,
     settings: Object.assign({{}}, l.settings), query: location.search, cost: l.full.cost,
-    first: Array.from(l.X.slice(0, 2)), weights: l.layers.map(L => Array.from(L.W).concat(Array.from(L.b))),
+    first: Array.from(l.X.slice(0, 2)),
+    weights: l.layers.map(L => Array.from(L.W).concat(Array.from(L.b))),
     status: document.querySelector('.lab-status').textContent,
     net: document.querySelector('.lab-net canvas').toDataURL()}}; }}"""
 
@@ -234,7 +213,7 @@ def clipboard(page):
 
 
 def relative_error(ours, theirs):
-    """max |ours - theirs| / max |theirs| over a tensor; the plain difference where theirs is all 0."""
+    """max |ours - theirs| / max |theirs| over a tensor; the plain difference where theirs is 0."""
     ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
     scale = np.abs(theirs).max()
     return float(np.abs(ours - theirs).max() / (scale if scale > 0 else 1.0))
@@ -261,7 +240,8 @@ PARITY = """async () => {
     E.sgd(layers, E.backward(layers, rec, y, m, net.activation, cfg.leaky_slope), t.lr);
   }
   const theory = fx.theory.map(c => {
-    const variances = c.sizes.slice(1).map((n, i) => E.weightVariance(cfg.schemes[c.scheme], c.sizes[i], n, 1));
+    const variances = c.sizes.slice(1).map((n, i) =>
+      E.weightVariance(cfg.schemes[c.scheme], c.sizes[i], n, 1));
     return E.predict(c.sizes, cfg.theory.fractions[c.activation], variances, 1, 0);
   });
   return {fixture: fx, networks, theory,
@@ -270,7 +250,7 @@ PARITY = """async () => {
 
 
 def test_the_lab_computes_what_initdoc_computes(reader):
-    """Forward pass, cost, every gradient, SGD steps and the theory agree with initdoc in float64."""
+    """Forward pass, cost, every gradient, SGD steps and the theory agree with initdoc (float64)."""
     out = reader.open("lab/").evaluate(PARITY)
     fx = out["fixture"]
     errors = {}

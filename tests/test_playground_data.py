@@ -64,7 +64,7 @@ def test_weights_are_the_float32_weights(playground_result, case):
 
 
 def test_boundaries_from_decoded_weights_are_the_same(playground_result, case):
-    """What the widget draws: P(class 1) from the decoded weights, on the figures' grid, at every frame."""
+    """What the widget draws: P(class 1) from the decoded weights on the figure's grid."""
     dataset, hidden, _, payload = case
     frames = len(payload["frames"])
     grid = data.grid(data.EXTENT, playground_result.values["grid_resolution"])
@@ -124,10 +124,11 @@ def test_points_and_labels_are_the_training_set(playground_result, case):
 
 
 def test_every_menu_choice_has_its_file(case):
-    """The widget builds its menus and file names from the payload; each pair must be a registered file."""
+    """The widget builds its menus and file names from the payload: each is a registered file."""
     _, _, _, payload = case
     menus = payload["choices"]
-    assert [value for value, _ in menus["scheme"]] == payload["order"] == list(payload["schemes"])
+    assert [value for value, _ in menus["scheme"]] == payload["order"]
+    assert set(payload["order"]) == set(payload["schemes"])
     for dataset, _ in menus["dataset"]:
         for hidden, _ in menus["hidden"]:
             name = payload["file"].format(dataset=dataset, hidden=hidden)

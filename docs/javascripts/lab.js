@@ -189,9 +189,11 @@
         var below = new Float64Array(m * nIn), zb = record.z[l - 1], ab = record.a[l - 1];
         for (r = 0; r < m; r++) {
           for (i = 0; i < nIn; i++) {
-            var s = 0, wrow = i * nOut, k = r * nIn + i;
-            for (j = 0; j < nOut; j++) s += d[r * nOut + j] * W[wrow + j];
-            below[k] = s * df(zb[k], ab[k]);
+            var k = r * nIn + i, slopeHere = df(zb[k], ab[k]);
+            if (slopeHere === 0) continue;  // a relu unit that is off passes nothing back
+            var s = 0, wrow = i * nOut, row = r * nOut;
+            for (j = 0; j < nOut; j++) s += d[row + j] * W[wrow + j];
+            below[k] = s * slopeHere;
           }
         }
         dz[l - 1] = below;
@@ -237,7 +239,7 @@
   /* ---- The page. ---- */
   var W = window.initdocWidgets;
   if (!W) return;
-  var HIST_BINS = 24, MAP_CELLS = 48;
+  var HIST_BINS = 24, MAP_CELLS = 48, HEAVY_MS = 250;
   var WIDTH_RANGE = { weights: [-2.5, 1.5], gradients: [-6, 0] };
 
   /* "8-8-8" -> [8, 8, 8], or null unless 1..max_depth sizes of 1..max_width. */
@@ -361,6 +363,7 @@
       id: "lab", live: true,
       tick: function (single) { return self.train(single ? 1 : self.settings.speed); },
       reset: function () { self.reset(); },
+      state: function (playing) { if (!playing) self.draw(true); },
     });
     this.status = el("p", { class: "lab-status", "aria-live": "polite" });
     this.note = el("p", { class: "lab-note", role: "status" });
@@ -482,7 +485,8 @@
     this.step = 0;
     this.costs = [];
     this.steps = [];
-    this.diverged = false;
+    this.diverged = false;  // or the step at which the run diverged
+    this.kept = null;
     this.measure();
     this.predicted = this.theory();
     this.share();
@@ -502,10 +506,11 @@
   };
 
   /* `n` training steps. costs[t] is the cost on step t's batch before update t, as initdoc.train
-     records it; a cost or weight that is not finite stops the run (diverged). False once stopped. */
+     records it. A cost or an update that is not finite stops the run: `diverged` is that step,
+     and the network shown is the last whose cost was finite. False once stopped. */
   Lab.prototype.train = function (n) {
     var s = this.settings, slope = this.cfg.leaky_slope;
-    for (var k = 0; k < n && !this.diverged; k++) {
+    for (var k = 0; k < n && this.diverged === false; k++) {
       var rows = this.batch(), X = this.X, y = this.y, m = this.m;
       if (rows) {
         m = rows.length; X = new Float64Array(2 * m); y = new Float64Array(m);
@@ -514,13 +519,26 @@
       var record = forward(this.layers, s.act, X, m, slope), c = cost(record, y, m);
       this.costs.push(c);
       this.steps.push(this.step);
-      if (!isFinite(c) || !this.finite()) { this.diverged = true; break; }
+      if (!isFinite(c)) {  // the last update sent the output to infinity: show the network before it
+        this.diverged = this.step;
+        if (this.kept) { this.restore(this.kept); this.step -= 1; }
+        break;
+      }
+      this.kept = this.layers.map(function (L) { return { W: L.W.slice(), b: L.b.slice() }; });
       sgd(this.layers, backward(this.layers, record, y, m, s.act, slope), s.lr);
+      if (!this.finite()) {  // this update overflowed: keep the network before it
+        this.diverged = this.step;
+        this.restore(this.kept);
+        break;
+      }
       this.step += 1;
     }
-    this.measure();
     this.draw(false);
-    return !this.diverged;
+    return this.diverged === false;
+  };
+
+  Lab.prototype.restore = function (kept) {
+    this.layers.forEach(function (L, l) { L.W.set(kept[l].W); L.b.set(kept[l].b); });
   };
 
   Lab.prototype.finite = function () {
@@ -571,21 +589,30 @@
     if (why) this.hists.appendChild(el("p", { class: "lab-theory-note", text: "Theory: " + why + "." }));
   };
 
-  /* Redraw everything; the boundary and histograms at most every other frame while playing. */
+  /* Redraw: the network and the cost curve every frame; the measurement on all the points (the
+     status line, the boundary, the histograms) when paused and every HEAVY_MS while playing, since
+     together they cost several training steps. */
   Lab.prototype.draw = function (all) {
-    var s = this.settings, f = this.full;
-    this.note.textContent = this.notice;
-    this.status.textContent = "Step " + this.step + ": cost " + (isFinite(f.cost) ? f.cost.toPrecision(4) : "not finite") +
-      " on all " + this.m + " points, " + Math.round(100 * f.accuracy) + "% of them right" +
-      (this.diverged ? "; the run diverged (a cost or weight overflowed) and stopped." : ".");
-    this.python.textContent = this.pythonCode();
+    var now = performance.now(), s = this.settings;
     this.frames = (this.frames || 0) + 1;
-    var mode = s.show, grads = f.grads;
+    if (all || !this.player.playing || !(now - this.heavyAt < HEAVY_MS)) {
+      this.heavyAt = now;
+      this.measure();
+      var f = this.full;
+      this.note.textContent = this.notice;
+      this.status.textContent = "Step " + this.step + ": cost " + (isFinite(f.cost) ? f.cost.toPrecision(4) : "not finite") +
+        " on all " + this.m + " points, " + Math.round(100 * f.accuracy) + "% of them right" +
+        (this.diverged === false ? "." : ". The run diverged at step " + this.diverged + " (its cost or an update " +
+         "overflowed) and stopped; shown is the last network whose cost was finite.");
+      this.drawMap();
+      this.drawHists();
+    }
+    this.python.textContent = this.pythonCode();
+    var mode = s.show, grads = this.full.grads;
     W.drawNetwork(this.net, this.sizes, this.layers.map(function (L, l) { return mode === "weights" ? L.W : grads.dW[l + 1]; }),
       WIDTH_RANGE[mode], mode === "weights" ? "w" : "∂L/∂w");
     var last = this.steps.length ? this.steps[this.steps.length - 1] : 0;
     W.drawCost(this.curve, this.steps, this.costs, last, Math.max(100, last), this.cfg.chance, { logSteps: false });
-    if (all || this.frames % 2 === 0) { this.drawMap(); this.drawHists(); }
   };
 
   Lab.prototype.drawMap = function () {

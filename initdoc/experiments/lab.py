@@ -1,4 +1,4 @@
-"""The live lab: the settings its in-browser trainer shares with initdoc, and the checks on that trainer.
+"""The live lab: what its in-browser trainer shares with initdoc, and the checks on that trainer.
 
 The lab (docs/lab.md, docs/javascripts/lab.js) trains a 2-input MLP with one sigmoid output on a
 data set of initdoc.data, by gradient descent on the binary cross-entropy, as train.train does. This
@@ -278,7 +278,7 @@ RUN_SCHEMES = tuple(
 
 
 def _runs(n_points: int, data_seed: int, steps: int, draws: int, res: Result) -> None:
-    """The lab's default network trained by initdoc from each scheme without a v (draws seeds each)."""
+    """The lab's default network trained by initdoc from each scheme without a v, `draws` seeds."""
     res.values["chance_cost"] = float(np.log(2))
     for scheme in RUN_SCHEMES:
         costs = np.stack(

@@ -48,15 +48,22 @@ RANDOM_BIASES = (
 )
 
 
+def _label(scheme: str) -> str:
+    """The menu's name of a scheme, with the lab's constant for constant weights."""
+    label = lab.SCHEMES[scheme].label
+    return label.replace(" c", f", c = {lab.DEFAULTS['c']:g}") if scheme == "constant" else label
+
+
 @figure(
     "lab_costs",
     "lab",
     caption="The lab's default network trained by initdoc (numpy, not your browser) on the lab's "
     "circle, with the lab's default learning rate, from each initialization of the menu that takes "
     "no v. One line per seed. The dashed line is ln 2, the cost of answering ½ everywhere.",
-    alt="Cost against training step on a log scale, one colour per initialization, a few lines each. "
-    "Zero weights stay on the dashed ln 2 line. Constant weights start far above it, fall and level "
-    "off above the others. LeCun, Glorot, He and orthogonal fall together, far below ln 2.",
+    alt="Cost against training step on a log scale, one colour per initialization, a few lines "
+    "each. Zero weights stay on the dashed ln 2 line. Constant weights start far above it, fall "
+    "and level off above the others. LeCun, Glorot, He and orthogonal fall together, far below "
+    "ln 2.",
 )
 def costs(res):
     fig, axes = plots.new_figure(1, 1, width=7.5, height=3.6)
@@ -65,13 +72,7 @@ def costs(res):
         runs = res[f"runs.{scheme}"]
         color = plots.COLORS[SCHEME_COLORS[scheme]]
         for d, run in enumerate(runs):
-            ax.plot(
-                run,
-                color=color,
-                lw=1.2,
-                alpha=0.9,
-                label=lab.SCHEMES[scheme].label if d == 0 else None,
-            )
+            ax.plot(run, color=color, lw=1.2, alpha=0.9, label=_label(scheme) if d == 0 else None)
     ax.axhline(res.values["chance_cost"], color="k", ls="--", lw=0.8)
     ax.set_yscale("log")
     ax.set_xlim(0, res.values["steps"])
@@ -106,7 +107,7 @@ def theory() -> dict:
 
 @widget_data("lab", "lab")
 def settings(res) -> dict:
-    """Everything lab.js needs besides its own code: points, menus, schemes, constants, the Python."""
+    """What lab.js needs besides its own code: points, menus, schemes, constants, the Python."""
     v = res.values
     return {
         "data": {

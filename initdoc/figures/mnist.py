@@ -218,7 +218,8 @@ def batch(res):
 
 
 def _quantized_runs(res) -> dict:
-    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in SHARES_PER."""
+    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in
+    shares of SHARES_PER."""
     n_heldout = res.values["n_heldout"]
     runs = {}
     for run in RUNS:
@@ -227,7 +228,7 @@ def _quantized_runs(res) -> dict:
             "n": n,
             "diverged_at": res.values[f"{run}.diverged_at"],
             "cost": [float(f"{c:.4g}") for c in res[f"{run}.train_cost"][:n]],
-            "correct": [int(round(a * n_heldout)) for a in res[f"{run}.accuracy"][:n]],
+            "correct": [round(a * n_heldout) for a in res[f"{run}.accuracy"][:n]],
             "pred": ["".join(map(str, p)) for p in res[f"{run}.predictions"][:n]],
             "hist": np.rint(SHARES_PER * res[f"{run}.hist"][:n]).astype(int).tolist(),
             "zero": np.rint(SHARES_PER * res[f"{run}.inactive"][:n]).astype(int).tolist(),
@@ -237,7 +238,7 @@ def _quantized_runs(res) -> dict:
 
 @widget_data("mnist_explorer", "mnist")
 def explorer(res) -> dict:
-    """Everything the MNIST explorer draws: the display digits, and per run and frame what the network did."""
+    """What the MNIST explorer draws: the display digits, and what each run did at each frame."""
     v = res.values
     return {
         "source": v["source"],

@@ -33,7 +33,7 @@ def _index(hidden: str, dataset: str, scheme: str) -> tuple[int, int, int]:
 
 
 def _plotted_steps(steps: int) -> np.ndarray:
-    """Every step up to 100, then 400 log-spaced ones: the curve's shape at a fraction of the points."""
+    """Every step up to 100, then 400 log-spaced ones: the curve's shape from fewer points."""
     return np.unique(
         np.concatenate([np.arange(min(100, steps)), np.geomspace(100, steps - 1, 400).astype(int)])
     )
@@ -182,9 +182,10 @@ def magnitudes(res):
     return fig
 
 
-# The widget data: one compact file per (data set, hidden activation), loaded when the reader picks it.
-# Weights stay float32 (the widget computes the decision boundary from them, and coarser weights move the
-# steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored on a log scale.
+# The widget data: one compact file per (data set, hidden activation), loaded when the reader picks
+# it. Weights stay float32 (the widget computes the decision boundary from them, and coarser weights
+# move the steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored
+# on a log scale.
 # ENCODING travels in every file: the widget and the tests decode with the numbers written there.
 
 ENCODING = {
@@ -224,7 +225,7 @@ def encode_grads(grads: np.ndarray) -> np.ndarray:
 
 
 def choices() -> dict:
-    """The widget's menus, [value, label] in order: data sets, initializations, hidden activations."""
+    """The widget's menus, [value, label] in order: data sets, initializations, activations."""
     return {
         "dataset": [[d, TITLES[d]] for d in DATASETS],
         "scheme": [[s, _legend_label(s)] for s in ORDER],
@@ -233,7 +234,8 @@ def choices() -> dict:
 
 
 def payload(res, dataset: str, hidden: str) -> dict:
-    """The widget's data for one (data set, hidden activation): every scheme's cost, weights and gradients."""
+    """The widget's data for one (data set, hidden activation): each scheme's costs, weights and
+    gradients."""
     d = DATASETS.index(dataset)
     steps = res.values["steps"]
     cost_steps = np.unique(np.concatenate([res["frames"], np.arange(0, steps, 25), [steps - 1]]))
