@@ -88,7 +88,7 @@ def menus() -> dict:
         "data": [[name, name] for name in data.TOY_SETS],
         "act": [[name, label] for name, label in lab.ACTIVATIONS.items()],
         "init": [[name, spec.label] for name, spec in lab.SCHEMES.items()],
-        "bias": [["zero", "zero"], ["random", "random, N(0, 1)"]],
+        "bias": [["zero", "zero"], ["random", f"random, N(0, {lab.BIAS_STD**2:g})"]],
         "lr": [[lr, str(lr)] for lr in lab.LEARNING_RATES],
         "batch": [[b, "full batch" if b == "full" else f"{b} points"] for b in lab.BATCHES],
         "speed": [[s, f"{s} step{'s' * (s > 1)} per frame"] for s in lab.SPEEDS],
