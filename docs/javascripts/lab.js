@@ -54,29 +54,24 @@
     return (spec.scale === null ? v : spec.scale) / n;
   }
 
-  /* A random orthogonal (rows x cols) matrix, row-major: QR of a normal matrix with Q's signs fixed
-     by R's diagonal (as initdoc.schemes.orthogonal), transposed when wide. */
+  /* A random orthogonal (rows x cols) matrix, row-major, transposed when wide, as
+     initdoc.schemes.orthogonal: the Q of a normal matrix's QR with R's diagonal made positive,
+     which Gram-Schmidt gives by construction; that Q is uniformly distributed. */
   function orthogonal(rng, rows, cols) {
-    var tall = Math.max(rows, cols), narrow = Math.min(rows, cols), q = [];
-    for (var c = 0; c < narrow; c++) {  // modified Gram-Schmidt on the columns = Householder QR's Q up to signs
+    var tall = Math.max(rows, cols), narrow = Math.min(rows, cols), q = [], r;
+    for (var j = 0; j < narrow; j++) {  // modified Gram-Schmidt, one normal column at a time
       var col = new Float64Array(tall);
-      for (var r = 0; r < tall; r++) col[r] = rng.normal();
-      q.push(col);
-    }
-    var raw = q.map(function (col) { return Float64Array.from(col); });
-    for (var j = 0; j < narrow; j++) {
+      for (r = 0; r < tall; r++) col[r] = rng.normal();
       for (var i = 0; i < j; i++) {
         var dot = 0;
-        for (r = 0; r < tall; r++) dot += q[i][r] * q[j][r];
-        for (r = 0; r < tall; r++) q[j][r] -= dot * q[i][r];
+        for (r = 0; r < tall; r++) dot += q[i][r] * col[r];
+        for (r = 0; r < tall; r++) col[r] -= dot * q[i][r];
       }
       var norm = 0;
-      for (r = 0; r < tall; r++) norm += q[j][r] * q[j][r];
+      for (r = 0; r < tall; r++) norm += col[r] * col[r];
       norm = Math.sqrt(norm);
-      for (r = 0; r < tall; r++) q[j][r] /= norm;
-      var diag = 0;  // R[j][j] = q_j . raw_j > 0 with Gram-Schmidt; kept explicit for the sign rule
-      for (r = 0; r < tall; r++) diag += q[j][r] * raw[j][r];
-      if (diag < 0) for (r = 0; r < tall; r++) q[j][r] = -q[j][r];
+      for (r = 0; r < tall; r++) col[r] /= norm;
+      q.push(col);
     }
     var out = new Float64Array(rows * cols);
     for (var a = 0; a < rows; a++) for (var b = 0; b < cols; b++) {
@@ -250,13 +245,15 @@
     return sizes.every(function (n) { return n >= 1 && n <= cfg.max_width; }) ? sizes : null;
   }
 
-  /* A number as Python writes it (repr): shortest round-trip digits, always with a '.' or exponent. */
+  /* A number as a Python float literal that reads back exactly (JavaScript's shortest round-trip
+     digits, with a '.' or an exponent). */
   function pyFloat(x) {
     var s = String(x);
     if (/e/.test(s)) s = s.replace(/e\+?/, "e");
     return /[.e]/.test(s) || /inf|nan/i.test(s) ? s : s + ".0";
   }
 
+  /* str.format for the templates of lab.json: {name} replaced, {{ and }} kept as braces. */
   function fill(template, values) {
     return template.replace(/\{\{|\}\}|\{(\w+)\}/g, function (m, key) {
       if (m === "{{") return "{";
