@@ -108,7 +108,8 @@ def test_the_fixture_covers_the_lab(lab_result):
     nets = fixture["networks"]
     assert {n["activation"] for n in nets} == set(lab.ACTIVATIONS)
     assert [2, *[lab.MAX_WIDTH] * lab.MAX_DEPTH, 1] in [n["sizes"] for n in nets]
-    assert any(n["scheme"] == "zeros" for n in nets)
+    kink = nets[lab.KINK]["layers"]
+    assert nets[lab.KINK]["activation"] == "relu" and not any(kink[0]["z"])  # z = 0: the kink
     X = np.array(fixture["X"]).reshape(-1, 2)
     for n in nets:
         params = [
@@ -271,9 +272,12 @@ def test_the_lab_computes_what_initdoc_computes(reader):
     tensors = sum(1 + 5 * len(n["layers"]) for n in fx["networks"])
     tensors += 1 + 2 * len(fx["train"]["final"]) + 2 * len(fx["theory"])
     assert len(errors) == tensors  # every tensor was compared
-    zero = [n["scheme"] for n in fx["networks"]].index("zeros")
-    hidden = out["networks"][zero]["layers"][:-1]
-    assert all(v == 0 for layer in hidden for v in layer["dW"])  # relu'(0) = 0, as in initdoc
+    kink = out["networks"][lab.KINK]["layers"][0]  # z = 0 exactly: relu'(0) = 0, as in initdoc
+    assert (
+        not any(kink["dz"])
+        and not any(kink["dW"])
+        and any(fx["networks"][lab.KINK]["layers"][1]["dz"])
+    )
     reader.check()
 
 
