@@ -1,4 +1,5 @@
-"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | page-weight | clean."""
+"""Command line: python -m initdoc build | list | run | probe | bench | reproducible |
+page-weight | clean."""
 
 from __future__ import annotations
 
@@ -70,6 +71,7 @@ def make_parser() -> Parser:
     bench.add_argument("--jobs", "-j", **{**jobs, "default": 2})
     bench.add_argument("--engine-only", action="store_true", help="skip the site builds")
     bench.add_argument("--site-only", action="store_true", help="only the site builds")
+    bench.add_argument("--lab-only", action="store_true", help="only the lab in chromium")
     bench.add_argument("--seconds", type=positive_float, default=2.0, help="per engine timing")
 
     reproducible = sub.add_parser("reproducible", help="build twice and compare the bytes")
@@ -109,7 +111,9 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "bench":
         from initdoc.tools import bench
 
-        return bench.main(args.jobs, args.engine_only, args.site_only, args.seconds)
+        return bench.main(
+            args.jobs, args.engine_only, args.site_only, args.seconds, lab_only=args.lab_only
+        )
     elif args.command == "reproducible":
         from initdoc.tools import reproducible
 

@@ -16,6 +16,17 @@ from initdoc.site import page_weight
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# The browser tests drive Debian's chromium (never a downloaded one), with these flags.
+CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def build(out: Path) -> Path:
@@ -35,7 +46,7 @@ def build(out: Path) -> Path:
 
 
 def pages(site_dir: Path) -> list[str]:
-    """Every page of a built site as a URL path ('' for the home page), found from its HTML files."""
+    """Every page of a built site as a URL path ('' for the home page), from its HTML files."""
     return [
         html.relative_to(site_dir).as_posix().removesuffix("index.html")
         for html in page_weight.pages(site_dir)
@@ -50,7 +61,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(site_dir: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Serve `site_dir` on 127.0.0.1 (a free port) from a background thread; the base URL and the server."""
+    """Serve `site_dir` on 127.0.0.1 (a free port) from a background thread; URL and server."""
     handler = functools.partial(_Quiet, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

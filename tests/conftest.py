@@ -62,6 +62,33 @@ def site(built, tmp_path_factory) -> Path:
     return built_site.build(tmp_path_factory.mktemp("site") / "site")
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium (Debian's, never a downloaded one) driven by Playwright; skips without it."""
+    if not built_site.CHROMIUM.exists():
+        pytest.skip(
+            f"chromium not found at {built_site.CHROMIUM}: install it with "
+            "`apt-get install -y chromium` (Debian), as `.ci/run` does when it runs as root"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: make venv")
+    playwright = sync_api.sync_playwright().start()
+    chromium = playwright.chromium.launch(
+        executable_path=str(built_site.CHROMIUM), args=built_site.CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site's base URL on 127.0.0.1."""
+    url, server = built_site.serve(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def cli():
     """cli(*args, root=None, **env): run `python -m initdoc ARGS`; the finished process.

