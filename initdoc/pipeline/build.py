@@ -40,6 +40,11 @@ def figure_key(fig: registry.Figure, exp_key: str) -> str:
     return cache.source_digest(cache.dependencies(module))[:20] + exp_key
 
 
+def card_path(fig: registry.Figure):
+    """Where an SVG figure's PNG card goes (None for other formats)."""
+    return figures_dir() / f"{fig.name}.card.png" if fig.format == "svg" else None
+
+
 def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
     from initdoc.figures import plots
@@ -53,13 +58,14 @@ def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
     exp_key = cache.key(exp)
     drawn, new_stamps = [], {}
     for fig in (f for f in registry.FIGURES.values() if f.experiment == name):
-        out = figures_dir() / f"{fig.name}.{fig.format}"
+        out, card = figures_dir() / f"{fig.name}.{fig.format}", card_path(fig)
         new_stamps[fig.name] = figure_key(fig, exp_key)
-        if ran or not out.exists() or stamps.get(fig.name) != new_stamps[fig.name]:
+        missing = not out.exists() or (card is not None and not card.exists())
+        if ran or missing or stamps.get(fig.name) != new_stamps[fig.name]:
             if fig.format == "json":
                 write_text(out, json.dumps(fig.draw(result), separators=(",", ":"), sort_keys=True))
             else:
-                plots.save(fig.draw(result), out)
+                plots.save(fig.draw(result), out, card=card)
             drawn.append(fig.name)
     return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
 
@@ -135,6 +141,7 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
             "caption": f.caption,
             "alt": f.alt,
             "experiment": f.experiment,
+            **({"card": f"figures/{f.name}.card.png"} if f.format == "svg" else {}),
         }
         for f in registry.FIGURES.values()
         if (out / f"{f.name}.{f.format}").exists()
