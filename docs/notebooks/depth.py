@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import nn, schemes
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 depth, width = 9, 2
 rng = np.random.default_rng(0)
@@ -33,7 +34,9 @@ for s in (0.5, 1.0, 1.5):
     record = nn.forward(params, ["identity"] * depth, X)
     grads = nn.backward(params, record, Y, "mse")
     signal[s] = [np.linalg.norm(a) / np.linalg.norm(X) for a in record.a]
-    gradient[s] = [np.linalg.norm(da) / np.linalg.norm(grads.da[depth]) for da in grads.da]
+    gradient[s] = [
+        np.linalg.norm(da) / np.linalg.norm(grads.da[depth]) for da in grads.da
+    ]
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
 for s in signal:
@@ -52,7 +55,7 @@ plt.show()
 #
 # ## The page's figure
 #
-# ![The signal and the gradient per layer for W = s·I, s = 0.5, 1 and 1.5](../../figures/depth_signals.svg)
+# ![Signal and gradient per layer for W = s·I](../../figures/depth_signals.svg)
 #
 # ## Change this and see
 #
@@ -64,7 +67,14 @@ s, width, depth, draws = 1.0, 64, 50, 100
 x = rng.standard_normal((1, width))
 ends = []
 for _ in range(draws):
-    params = nn.init_params(rng, [width] * (depth + 1), schemes.normal(0, s / np.sqrt(width)))
-    ends.append(np.linalg.norm(nn.forward(params, ["identity"] * depth, x).a[-1]) / np.linalg.norm(x))
-print(f"|a[L]|/|x| over {draws} draws: median {np.median(ends):.3g}, "
-      f"10th-90th percentile {np.percentile(ends, 10):.3g}-{np.percentile(ends, 90):.3g}")
+    params = nn.init_params(
+        rng, [width] * (depth + 1), schemes.normal(0, s / np.sqrt(width))
+    )
+    ends.append(
+        np.linalg.norm(nn.forward(params, ["identity"] * depth, x).a[-1])
+        / np.linalg.norm(x)
+    )
+print(
+    f"|a[L]|/|x| over {draws} draws: median {np.median(ends):.3g}, "
+    f"10th-90th percentile {np.percentile(ends, 10):.3g}-{np.percentile(ends, 90):.3g}"
+)

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import nn, schemes
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 rng = np.random.default_rng(0)
 
@@ -46,7 +47,7 @@ for name, init in starts.items():
     d2 = [np.mean(dz**2) for dz in grads.dz[1 : depth + 1]]
     axes[0].plot(range(1, depth + 1), np.array(z2) / z2[0], label=name)
     axes[1].plot(range(1, depth + 1), np.array(d2) / d2[-1], label=name)
-axes[0].set(title="forward: E[z²] of layer l / layer 1", xlabel="layer l", yscale="log")
+axes[0].set(title="forward: E[z²], layer l / layer 1", xlabel="layer l", yscale="log")
 axes[1].set(title="backward: E[δ²] of layer l / last layer", xlabel="layer l")
 axes[0].legend()
 plt.tight_layout()
@@ -58,7 +59,7 @@ plt.show()
 #
 # ## The page's figure
 #
-# ![The second moment per layer of a 30-layer relu network under each rule](../../figures/he_signal.svg)
+# ![Second moment per layer, 30 relu layers](../../figures/he_signal.svg)
 #
 # ## Change this and see
 #
@@ -68,4 +69,7 @@ plt.show()
 # %%
 a = 0.2
 leaky = np.where(z > 0, z, a * z)
-print(f"slope {a}: kept {np.mean(leaky**2) / np.mean(z**2):.4f}, predicted {(1 + a**2) / 2:.4f}")
+print(
+    f"slope {a}: kept {np.mean(leaky**2) / np.mean(z**2):.4f}, "
+    f"predicted {(1 + a**2) / 2:.4f}"
+)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import nn, schemes
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 rng = np.random.default_rng(0)
 n_ins, m, n_out = (10, 100, 1000), 500, 200
@@ -27,7 +28,10 @@ n_ins, m, n_out = (10, 100, 1000), 500, 200
 z = {}
 for n_in in n_ins:
     x = rng.standard_normal((m, n_in))
-    for name, init in (("N(0, 1)", schemes.normal(0, 1)), ("N(0, 1/n_in)", schemes.lecun_normal())):
+    for name, init in (
+        ("N(0, 1)", schemes.normal(0, 1)),
+        ("N(0, 1/n_in)", schemes.lecun_normal()),
+    ):
         z[name, n_in] = x @ init(rng, (n_in, n_out))
         print(f"n_in = {n_in:>5}, W ~ {name:<13}: Var(z) = {z[name, n_in].var():8.3g}")
 
@@ -43,8 +47,14 @@ for ax, n_in in zip(axes, n_ins):
     for name in ("N(0, 1)", "N(0, 1/n_in)"):
         slope = nn.d_sigmoid(z[name, n_in]).ravel()
         saturated = np.mean(slope < 0.01 * 0.25)
-        ax.hist(slope, bins=40, range=(0, 0.25), alpha=0.6, density=True,
-                label=f"{name}: {saturated:.0%} saturated")
+        ax.hist(
+            slope,
+            bins=40,
+            range=(0, 0.25),
+            alpha=0.6,
+            density=True,
+            label=f"{name}: {saturated:.0%} saturated",
+        )
     ax.set(title=f"n_in = {n_in}", xlabel="σ'(z)")
     ax.legend(fontsize=7)
 axes[0].set_ylabel("density")
@@ -58,7 +68,7 @@ plt.show()
 #
 # ## The page's figure
 #
-# ![Histograms of sigmoid and tanh outputs for N(0, 1) and N(0, 1/n_in) weights](../../figures/saturation_histograms.svg)
+# ![Sigmoid and tanh outputs, N(0, 1) and N(0, 1/n_in)](../../figures/saturation_histograms.svg)
 #
 # ## Change this and see
 #
@@ -69,4 +79,7 @@ plt.show()
 n_in = 10_000
 x = rng.standard_normal((m, n_in))
 slope = nn.d_tanh(x @ schemes.normal(0, 1)(rng, (n_in, n_out)))
-print(f"tanh, n_in = {n_in}: {np.mean(slope < 0.01):.1%} of the units pass back less than 1 % of the maximum slope")
+print(
+    f"tanh, n_in = {n_in}: {np.mean(slope < 0.01):.1%} of the units pass back "
+    "less than 1 % of the maximum slope"
+)

@@ -13,11 +13,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import data, nn, schemes, train
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 rng = np.random.default_rng(0)
 X, y = data.circle(rng, 100)
 sizes, activations = [2, 6, 3, 1], ["relu", "relu", "sigmoid"]
-scales = {"too small": 0.01, "appropriate": 1.0, "too large": 100.0}  # v in Var(W) = v / n_in
+scales = {
+    "too small": 0.01,
+    "appropriate": 1.0,
+    "too large": 100.0,
+}  # v in Var(W) = v / n_in
 
 # %% [markdown]
 # ## 1. Draw the weights
@@ -26,7 +31,9 @@ scales = {"too small": 0.01, "appropriate": 1.0, "too large": 100.0}  # v in Var
 
 # %%
 params = {
-    name: nn.init_params(np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal"))
+    name: nn.init_params(
+        np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal")
+    )
     for name, v in scales.items()
 }
 
@@ -52,7 +59,15 @@ for name, p in params.items():
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, p in params.items():
-    run = train.train(p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(0.1), steps=3000)
+    run = train.train(
+        p,
+        activations,
+        "binary_cross_entropy",
+        X,
+        y,
+        optimizer=train.SGD(0.1),
+        steps=3000,
+    )
     ax.plot(run.costs, label=name)
 ax.axhline(np.log(2), color="gray", ls=":", label="chance, ln 2")
 ax.set_xlabel("training step")
@@ -70,7 +85,7 @@ plt.show()
 #
 # The build trained every start on all four data sets; this is the page's figure:
 #
-# ![Training cost from a too-small, an appropriate and a too-large start](../../figures/small_large_costs.svg)
+# ![Training cost from each start](../../figures/small_large_costs.svg)
 #
 # ## Change this and see
 #
@@ -78,6 +93,13 @@ plt.show()
 
 # %%
 v, lr = 1000.0, 0.1
-p = nn.init_params(np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal"))
-run = train.train(p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(lr), steps=3000)
-print(f"v = {v:g}: first cost {run.costs[0]:.3g}, last {run.costs[-1]:.3g}, diverged: {run.diverged}")
+p = nn.init_params(
+    np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal")
+)
+run = train.train(
+    p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(lr), steps=3000
+)
+print(
+    f"v = {v:g}: first cost {run.costs[0]:.3g}, last {run.costs[-1]:.3g}, "
+    f"diverged: {run.diverged}"
+)

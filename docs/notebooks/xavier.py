@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import nn, schemes
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 rng = np.random.default_rng(0)
 L, width, n_x, n_classes, m = 5, 256, 784, 10, 1000
@@ -21,8 +22,11 @@ sizes = [n_x] + [width] * L + [n_classes]
 activations = ["tanh"] * L + ["softmax"]
 X = rng.standard_normal((m, n_x))
 y = rng.integers(0, n_classes, m)
-starts = {"N(0, 1)": schemes.normal(0, 1), "LeCun": schemes.lecun_normal(),
-          "Glorot": schemes.glorot_normal()}
+starts = {
+    "N(0, 1)": schemes.normal(0, 1),
+    "LeCun": schemes.lecun_normal(),
+    "Glorot": schemes.glorot_normal(),
+}
 
 # %% [markdown]
 # ## 1. Forward and backward
@@ -34,7 +38,9 @@ for name, init in starts.items():
     record = nn.forward(params, activations, X)
     grads = nn.backward(params, record, y, "softmax_cross_entropy")
     forward[name] = [np.var(a) for a in record.a[1 : L + 1]]  # hidden activations
-    backward[name] = [np.var(dz) for dz in grads.dz[1 : L + 1]]  # dL/dz of the hidden layers
+    backward[name] = [
+        np.var(dz) for dz in grads.dz[1 : L + 1]
+    ]  # dL/dz of the hidden layers
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
 for name in starts:
@@ -56,7 +62,7 @@ plt.show()
 #
 # ## The page's figure
 #
-# ![Per-layer variance of activations and gradients for each start](../../figures/xavier_variance.svg)
+# ![Variance per layer, forward and backward](../../figures/xavier_variance.svg)
 #
 # ## Change this and see
 #

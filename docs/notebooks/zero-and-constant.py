@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from initdoc import data, nn, schemes, train
+from initdoc.figures import plots  # noqa: F401 (the site's figure style)
 
 rng = np.random.default_rng(0)
 X, y = data.circle(rng, 200, fraction=0.3)  # 30 % of the points inside the circle
@@ -30,7 +31,10 @@ starts = {
     "constant 0.5": schemes.constant(0.5),
     "Glorot normal": schemes.glorot_normal(),
 }
-params = {name: nn.init_params(np.random.default_rng(1), sizes, init) for name, init in starts.items()}
+params = {
+    name: nn.init_params(np.random.default_rng(1), sizes, init)
+    for name, init in starts.items()
+}
 print(params["constant 0.5"][0][0])  # W1: 2 inputs x 4 hidden units, every entry 0.5
 
 # %% [markdown]
@@ -43,7 +47,9 @@ print(params["constant 0.5"][0][0])  # W1: 2 inputs x 4 hidden units, every entr
 for name, p in params.items():
     record = nn.forward(p, activations, X)
     dW1 = nn.backward(p, record, y, "binary_cross_entropy").params[0][0]
-    gap = np.abs(dW1 - dW1[:, :1]).max()  # how far each unit's column is from the first unit's
+    gap = np.abs(
+        dW1 - dW1[:, :1]
+    ).max()  # how far each unit's column is from the first unit's
     print(f"{name:>14}: dW1 columns differ by at most {gap:.2g}")
 
 # %% [markdown]
@@ -54,8 +60,14 @@ for name, p in params.items():
 # %%
 runs = {
     name: train.train(
-        p, activations, "binary_cross_entropy", X, y,
-        optimizer=train.SGD(0.5), steps=1000, snapshot_at=range(0, 1000, 10),
+        p,
+        activations,
+        "binary_cross_entropy",
+        X,
+        y,
+        optimizer=train.SGD(0.5),
+        steps=1000,
+        snapshot_at=range(0, 1000, 10),
     )
     for name, p in params.items()
 }
@@ -80,7 +92,7 @@ plt.show()
 # The build ran the page's experiment (3,000 steps, every unit tracked); this is the figure
 # the page shows:
 #
-# ![The hidden units' weights during training from zero, constant and random starts](../../figures/symmetry_weights.svg)
+# ![Hidden units' weights from each start](../../figures/symmetry_weights.svg)
 #
 # ## Change this and see
 #
@@ -89,7 +101,9 @@ plt.show()
 # %%
 p = nn.init_params(np.random.default_rng(1), sizes, schemes.constant(0.5))
 p[0] = (p[0][0], np.random.default_rng(2).normal(size=4))  # random hidden biases
-run = train.train(p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(0.5), steps=1000)
+run = train.train(
+    p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(0.5), steps=1000
+)
 W1 = run.final_params[0][0]
 print("largest gap between the units' weights:", np.abs(W1 - W1[:, :1]).max())
 
