@@ -45,15 +45,13 @@ def card_path(fig: registry.Figure):
     return figures_dir() / f"{fig.name}.card.png" if fig.format == "svg" else None
 
 
-def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
+def build_one(name: str, stamps: dict[str, str]) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
     from initdoc.figures import plots
 
     registry.load_all()
     exp = registry.get_experiment(name)
     start = time.perf_counter()
-    if force:
-        cache.path(exp).unlink(missing_ok=True)
     result, ran = cache.run(exp)
     exp_key = cache.key(exp)
     drawn, new_stamps = [], {}
@@ -71,13 +69,27 @@ def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
 
 
 def build(
-    names: list[str] | None = None, jobs: int | None = None, force: bool = False, log=print
+    names: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    log=print,
+    scheduler: str | None = None,
 ) -> list[Report]:
-    """Build the named experiments (default: all), `jobs` at a time, and write the page data."""
+    """Build the named experiments (default: all), `jobs` at a time, and write the page data.
+
+    With `scheduler` (a Dask scheduler's address) the experiments are computed on that
+    cluster first; this process then caches their results and draws the figures.
+    """
     registry.load_all()
     names = sorted(registry.EXPERIMENTS) if not names else names
     for name in names:
-        registry.get_experiment(name)
+        exp = registry.get_experiment(name)
+        if force:
+            cache.path(exp).unlink(missing_ok=True)
+    if scheduler:
+        from initdoc.pipeline import cluster
+
+        cluster.compute(names, scheduler, log)
     jobs = max(1, min(jobs or default_jobs(), len(names)))
     out = figures_dir()
     stamps = _read_json(out / STAMPS)
@@ -97,10 +109,10 @@ def build(
 
     if jobs == 1:
         for name in names:
-            done(build_one(name, stamps, force))
+            done(build_one(name, stamps))
     else:
         with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(build_one, name, stamps, force) for name in names]
+            futures = [pool.submit(build_one, name, stamps) for name in names]
             for future in as_completed(futures):
                 done(future.result())
     _write_page_data(reports, stamps)
