@@ -51,6 +51,9 @@ def make_parser() -> Parser:
     build.add_argument("names", nargs="*", help="only these experiments")
     build.add_argument("--jobs", "-j", **jobs)
     build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="compute on this Dask cluster, e.g. tcp://host:8786"
+    )
     sub.add_parser("list", help="list the experiments and their figures")
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
@@ -89,7 +92,7 @@ def dispatch(args: argparse.Namespace) -> int:
     from initdoc.pipeline import build, cache, paths, registry
 
     if args.command == "build":
-        build.build(args.names, jobs=args.jobs, force=args.force)
+        build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
     elif args.command == "list":
         registry.load_all()
         for exp in registry.EXPERIMENTS.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -29,12 +30,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build(out: Path) -> Path:
-    """`mkdocs build --strict` of the project (its figures/ already built) into `out`."""
+def build(out: Path, **env: str) -> Path:
+    """`mkdocs build --strict` of the project (its figures/ already built) into `out`;
+    `env` adds environment variables (SITE_URL, REPO_URL)."""
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=ROOT,
-        env=MKDOCS_ENV,
+        env={**MKDOCS_ENV, **env},
         capture_output=True,
         text=True,
     )
@@ -53,16 +55,47 @@ def pages(site_dir: Path) -> list[str]:
     ]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that does not log every request."""
+class _Pages(http.server.SimpleHTTPRequestHandler):
+    """Static files under a path prefix, as GitHub Pages serves a project site: quiet, and a
+    missing file answered with the site's own 404.html and status 404."""
+
+    prefix = "/"
 
     def log_message(self, *args):
         pass
 
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix) :])
 
-def serve(site_dir: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Serve `site_dir` on 127.0.0.1 (a free port) from a background thread; URL and server."""
-    handler = functools.partial(_Quiet, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(
+    site_dir: Path, prefix: str = "/", port: int = 0
+) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve `site_dir` at http://127.0.0.1:PORT/PREFIX (a free port unless given) from a
+    background thread; the base URL and the server."""
+    handler = functools.partial(
+        type("Handler", (_Pages,), {"prefix": prefix}), directory=str(site_dir)
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
+    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
