@@ -17,6 +17,7 @@ from initdoc.site import page_weight
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+PREFIX = "/initdoc/"  # a GitHub Pages project site lives at https://OWNER.github.io/REPO/
 # The browser tests drive Debian's chromium (never a downloaded one), with these flags.
 CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

