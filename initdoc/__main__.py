@@ -1,4 +1,5 @@
-"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | page-weight | clean."""
+"""Command line: python -m initdoc build | list | run | probe | bench | reproducible |
+page-weight | clean."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ def make_parser() -> Parser:
     build.add_argument("names", nargs="*", help="only these experiments")
     build.add_argument("--jobs", "-j", **jobs)
     build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="compute on this Dask cluster, e.g. tcp://host:8786"
+    )
     sub.add_parser("list", help="list the experiments and their figures")
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
@@ -70,6 +74,7 @@ def make_parser() -> Parser:
     bench.add_argument("--jobs", "-j", **{**jobs, "default": 2})
     bench.add_argument("--engine-only", action="store_true", help="skip the site builds")
     bench.add_argument("--site-only", action="store_true", help="only the site builds")
+    bench.add_argument("--lab-only", action="store_true", help="only the lab in chromium")
     bench.add_argument("--seconds", type=positive_float, default=2.0, help="per engine timing")
 
     reproducible = sub.add_parser("reproducible", help="build twice and compare the bytes")
@@ -87,7 +92,7 @@ def dispatch(args: argparse.Namespace) -> int:
     from initdoc.pipeline import build, cache, paths, registry
 
     if args.command == "build":
-        build.build(args.names, jobs=args.jobs, force=args.force)
+        build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
     elif args.command == "list":
         registry.load_all()
         for exp in registry.EXPERIMENTS.values():
@@ -109,7 +114,9 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "bench":
         from initdoc.tools import bench
 
-        return bench.main(args.jobs, args.engine_only, args.site_only, args.seconds)
+        return bench.main(
+            args.jobs, args.engine_only, args.site_only, args.seconds, lab_only=args.lab_only
+        )
     elif args.command == "reproducible":
         from initdoc.tools import reproducible
 

@@ -1,4 +1,4 @@
-"""The MNIST page: the data loader, the page's claims on its result, and the explorer's data."""
+"""The MNIST page: the data loader, the page's claims checked on its result, the explorer's data."""
 
 import base64
 import gzip
@@ -375,9 +375,10 @@ def test_widget_frames_match_the_result(widget, mnist_result, run):
     totals = np.array(w["hist"]).sum(axis=2) + (
         np.array(w["zero"]) if run.startswith("relu") else 0
     )
-    assert np.all(
-        np.abs(totals - 1000) <= (bins + 2) / 2
-    )  # per-mille shares of every value, rounded
+    shares = np.array(w["hist"]) / widget["shares_per"]
+    assert np.allclose(shares, mnist_result[f"{run}.hist"][:n], atol=0.5 / widget["shares_per"])
+    # the shares of every value, each rounded: their sum is off by at most half a unit per bar
+    assert np.all(np.abs(totals - widget["shares_per"]) <= (bins + 2) / 2)
     if run.startswith("tanh"):
         assert np.all(np.array(w["hist"])[:, :, bins] == 0)  # tanh never passes its range
 
@@ -386,3 +387,4 @@ def test_page_loads_the_widget_data_it_is_published_as():
     page = (Path(__file__).parents[1] / "docs" / "mnist.md").read_text()
     assert 'data-src="../figures/mnist_explorer.json"' in page  # /mnist/ -> /figures/
     assert '<script src="../javascripts/mnist.js"></script>' in page
+    assert page.index("javascripts/widgets.js") < page.index("javascripts/mnist.js")

@@ -23,6 +23,7 @@ CORRECT, WRONG = plots.COLORS["blue"], plots.COLORS["orange"]
 HIST_RUNS = ["tanh_normal", "tanh_uniform", "tanh_lecun", "relu_lecun", "relu_he"]
 BATCH_RUNS = ["tanh_normal", "tanh_lecun"]
 COST_TOP = 50.0  # a diverging run's cost leaves the plot; it is marked at this height
+SHARES_PER = 1000  # the explorer's histograms count shares of the values in thousandths
 
 
 def _label(run: str, short: bool = False) -> str:
@@ -231,7 +232,8 @@ def batch(res):
 
 
 def _quantized_runs(res) -> dict:
-    """Each run's frames as small numbers: costs to 4 digits, counts, histograms in per-mille."""
+    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in
+    shares of SHARES_PER."""
     n_heldout = res.values["n_heldout"]
     runs = {}
     for run in RUNS:
@@ -242,15 +244,15 @@ def _quantized_runs(res) -> dict:
             "cost": [float(f"{c:.4g}") for c in res[f"{run}.train_cost"][:n]],
             "correct": [round(a * n_heldout) for a in res[f"{run}.accuracy"][:n]],
             "pred": ["".join(map(str, p)) for p in res[f"{run}.predictions"][:n]],
-            "hist": np.rint(1000 * res[f"{run}.hist"][:n]).astype(int).tolist(),
-            "zero": np.rint(1000 * res[f"{run}.inactive"][:n]).astype(int).tolist(),
+            "hist": np.rint(SHARES_PER * res[f"{run}.hist"][:n]).astype(int).tolist(),
+            "zero": np.rint(SHARES_PER * res[f"{run}.inactive"][:n]).astype(int).tolist(),
         }
     return runs
 
 
 @widget_data("mnist_explorer", "mnist")
 def explorer(res) -> dict:
-    """What the MNIST explorer draws: the display digits, and per run and frame what happened."""
+    """What the MNIST explorer draws: the display digits, and what each run did at each frame."""
     v = res.values
     return {
         "source": v["source"],
@@ -267,6 +269,7 @@ def explorer(res) -> dict:
         "labels": "".join(map(str, res["display_labels"])),
         "inits": {name: label for name, (label, _) in INITS.items()},
         "activations": list(HIDDEN),
+        "shares_per": SHARES_PER,
         "hist": {
             act: {
                 "lo": hist_range(act, v["relu_max"])[0],

@@ -40,38 +40,56 @@ def figure_key(fig: registry.Figure, exp_key: str) -> str:
     return cache.source_digest(cache.dependencies(module))[:20] + exp_key
 
 
-def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
+def card_path(fig: registry.Figure):
+    """Where an SVG figure's PNG card goes (None for other formats)."""
+    return figures_dir() / f"{fig.name}.card.png" if fig.format == "svg" else None
+
+
+def build_one(name: str, stamps: dict[str, str]) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
     from initdoc.figures import plots
 
     registry.load_all()
     exp = registry.get_experiment(name)
     start = time.perf_counter()
-    if force:
-        cache.path(exp).unlink(missing_ok=True)
     result, ran = cache.run(exp)
     exp_key = cache.key(exp)
     drawn, new_stamps = [], {}
     for fig in (f for f in registry.FIGURES.values() if f.experiment == name):
-        out = figures_dir() / f"{fig.name}.{fig.format}"
+        out, card = figures_dir() / f"{fig.name}.{fig.format}", card_path(fig)
         new_stamps[fig.name] = figure_key(fig, exp_key)
-        if ran or not out.exists() or stamps.get(fig.name) != new_stamps[fig.name]:
+        missing = not out.exists() or (card is not None and not card.exists())
+        if ran or missing or stamps.get(fig.name) != new_stamps[fig.name]:
             if fig.format == "json":
                 write_text(out, json.dumps(fig.draw(result), separators=(",", ":"), sort_keys=True))
             else:
-                plots.save(fig.draw(result), out)
+                plots.save(fig.draw(result), out, card=card)
             drawn.append(fig.name)
     return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
 
 
 def build(
-    names: list[str] | None = None, jobs: int | None = None, force: bool = False, log=print
+    names: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    log=print,
+    scheduler: str | None = None,
 ) -> list[Report]:
-    """Build the named experiments (default: all), `jobs` at a time, and write the page data."""
+    """Build the named experiments (default: all), `jobs` at a time, and write the page data.
+
+    With `scheduler` (a Dask scheduler's address) the experiments are computed on that
+    cluster first; this process then caches their results and draws the figures.
+    """
     registry.load_all()
     names = sorted(registry.EXPERIMENTS) if not names else names
     for name in names:
-        registry.get_experiment(name)
+        exp = registry.get_experiment(name)
+        if force:
+            cache.path(exp).unlink(missing_ok=True)
+    if scheduler:
+        from initdoc.pipeline import cluster
+
+        cluster.compute(names, scheduler, log)
     jobs = max(1, min(jobs or default_jobs(), len(names)))
     out = figures_dir()
     stamps = _read_json(out / STAMPS)
@@ -91,10 +109,10 @@ def build(
 
     if jobs == 1:
         for name in names:
-            done(build_one(name, stamps, force))
+            done(build_one(name, stamps))
     else:
         with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(build_one, name, stamps, force) for name in names]
+            futures = [pool.submit(build_one, name, stamps) for name in names]
             for future in as_completed(futures):
                 done(future.result())
     _write_page_data(reports, stamps)
@@ -135,6 +153,7 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
             "caption": f.caption,
             "alt": f.alt,
             "experiment": f.experiment,
+            **({"card": f"figures/{f.name}.card.png"} if f.format == "svg" else {}),
         }
         for f in registry.FIGURES.values()
         if (out / f"{f.name}.{f.format}").exists()
