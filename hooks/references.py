@@ -3,6 +3,7 @@ give each page its description, picture and date."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -26,6 +27,9 @@ def on_config(config):
         raise PluginError(str(err)) from err
     if not config["repo_url"]:  # no repository to edit in: no "edit this page" links
         config["edit_uri"] = ""
+    # Executed notebooks show their figures inline, whatever backend the calling process chose
+    # (the tests and the build choose Agg, which would show none).
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:  # its cache key covers only the notebook's text; add the package's
         jupyter.config["cache_dir"] = f".cache/mkdocs-jupyter/{assets.package_digest()}"
