@@ -8,6 +8,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from initdoc.errors import UserError
 from initdoc.pipeline.paths import figures_dir
 from initdoc.site import assets
 from initdoc.site import references as pages
@@ -19,8 +20,10 @@ def on_config(config):
     """Read the values and figures the build wrote; key executed notebooks to initdoc's code."""
     try:
         _data["values"], _data["figures"] = pages.load(figures_dir())
-    except pages.PageReferenceError as err:
+    except UserError as err:  # missing, damaged or stale page data; outside a project
         raise PluginError(str(err)) from err
+    except OSError as err:  # unreadable
+        raise PluginError(f"{err.filename}: {err.strerror}") from err
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:  # its cache key covers only the notebook's text; add the package's
         jupyter.config["cache_dir"] = f".cache/mkdocs-jupyter/{assets.package_digest()}"

@@ -16,3 +16,8 @@ def unknown(what: str, name: object, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return f"unknown {what} '{name}'; known: {', '.join(known)}.{hint}"
+
+
+def one_line(message: str) -> str:
+    """`message` with any line break or other control character shown escaped, so it stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
