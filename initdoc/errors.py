@@ -9,6 +9,9 @@ from collections.abc import Iterable
 class UserError(ValueError):
     """A mistake a person can fix; the CLI prints it as one line and exits with status 2."""
 
+    def __init__(self, message: str):
+        super().__init__(one_line(str(message)))
+
 
 def unknown(what: str, name: object, known: Iterable[str]) -> str:
     """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only when one is close)."""
@@ -19,5 +22,5 @@ def unknown(what: str, name: object, known: Iterable[str]) -> str:
 
 
 def one_line(message: str) -> str:
-    """`message` with any line break or other control character shown escaped, so it stays one line."""
+    """`message` with line breaks and other control characters escaped, so it is one line."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)

@@ -183,10 +183,15 @@ def _idx_array(path: Path, kind: str) -> np.ndarray:
         )
     expected = header_size + math.prod(dims)
     raw = _gunzip(path, "download it again", expected + 1)
-    if len(raw) != expected:
+    if len(raw) > expected:
         raise UserError(
-            f"{path} has {'more than ' * (len(raw) > expected)}{len(raw)} bytes, but its header "
-            f"promises {expected}: the file is truncated or damaged, download it again"
+            f"{path} holds more bytes than its header promises ({expected}): "
+            "the file is damaged, download it again"
+        )
+    if len(raw) < expected:
+        raise UserError(
+            f"{path} has {len(raw)} bytes, but its header promises {expected}: "
+            "the file is truncated or damaged, download it again"
         )
     return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(dims)
 

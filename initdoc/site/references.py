@@ -13,6 +13,7 @@ import json
 import math
 import posixpath
 import re
+import unicodedata
 from pathlib import Path
 
 from initdoc.errors import UserError
@@ -142,11 +143,18 @@ def format_value(value, spec: str | None) -> str:
 
 
 def literal(text: str) -> str:
-    """`text` shown as it is: every ASCII punctuation mark as a character reference, so that
-    neither HTML nor Markdown nor the math renderer can read markup in it."""
+    """`text` shown as it is, safe anywhere on a page: a control character as its escape (\\x1f),
+    every ASCII punctuation mark as a character reference, so that neither HTML nor Markdown nor
+    the math renderer can read markup in it."""
+    shown = "".join(repr(c)[1:-1] if _control(c) else c for c in text)
     return "".join(
-        f"&#{ord(c)};" if c.isascii() and not c.isalnum() and c != " " else c for c in text
+        f"&#{ord(c)};" if c.isascii() and not c.isalnum() and c != " " else c for c in shown
     )
+
+
+def _control(c: str) -> bool:
+    """A control character other than tab, line feed and carriage return."""
+    return unicodedata.category(c) == "Cc" and c not in "\t\n\r"
 
 
 def _link(fig: dict, page_uri: str) -> str:
@@ -225,7 +233,7 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
                 )
             try:
                 return format_value(values[name], spec)
-            except (ValueError, TypeError) as err:
+            except (ValueError, TypeError, OverflowError) as err:
                 raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
         if re.match(r"code\b", body):
             raise PageReferenceError(
