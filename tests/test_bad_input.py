@@ -18,6 +18,7 @@ import math
 import re
 import tracemalloc
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -272,7 +273,7 @@ def test_a_header_that_promises_too_much_is_refused_before_reading(tmp_path):
     assert peak() < 1_000_000
 
 
-def test_an_mnist_folder_with_zero_images_is_one_line(tmp_path):
+def test_the_reader_refuses_files_of_zero_images(tmp_path):
     write(tmp_path, idx(2051, [0, 28, 28], b""), idx(2049, [0], b""), False)
     with pytest.raises(UserError, match="holds no images") as err:
         mnist.load_idx(tmp_path)
@@ -371,3 +372,35 @@ def test_any_page_text_expands_or_names_the_page_and_the_reference(text):
         assert "\n" not in str(err) and str(err).startswith("p.md: ")
     else:
         assert isinstance(out, str)
+
+
+# The README's fault table.
+
+TESTS = Path(__file__).resolve().parent
+
+
+def test_the_readme_fault_table_names_a_test_for_every_row_and_every_fault_test():
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Faults and bad input\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]  # after the header
+    defined = {
+        name
+        for module in TESTS.glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", module.read_text(encoding="utf-8"), re.M)
+    }
+    named = set()
+    for row in rows:
+        tests = re.findall(r"`(test_\w+)`", row.rstrip(" |").rsplit("|", 1)[-1])
+        assert tests and set(tests) <= defined, row
+        named |= set(tests)
+    for module in ("test_faults.py", "test_bad_input.py"):
+        text = (TESTS / module).read_text(encoding="utf-8")
+        missing = (
+            set(re.findall(r"^def (test_\w+)", text, re.M))
+            - named
+            - {"test_the_readme_fault_table_names_a_test_for_every_row_and_every_fault_test"}
+        )
+        assert not missing, f"{module}: tests not in the README's fault table: {sorted(missing)}"
+    assert f"allocates under {MEMORY_BOUND // 1_000_000} MB" in section
+    assert f"at most {mnist.MAX_DIGITS:,} digits" in section
+    assert f"above {probe.MAX_WEIGHTS:,} weights" in section and f"{probe.MAX_CELLS:,}" in section

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import os
 import shlex
@@ -16,12 +17,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import built_site
 import numpy as np
 import psutil
 import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
 from test_mnist import _idx
 from test_site_build import mkdocs_build
 
@@ -34,6 +39,7 @@ from initdoc.site import references as pages
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = "symmetry"  # the model page's experiment: a few seconds cold
 BOOKKEEPING = {".written.json", ".lock"}  # what the build wrote, and its lock
+CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
 
 
 def initdoc(*args: str, root: Path, **env) -> tuple[list[str], dict]:
@@ -417,6 +423,8 @@ def test_a_killed_build_leaves_no_worker_running(tmp_path, target):
     proc.wait(timeout=30)
     _, alive = psutil.wait_procs(workers, timeout=15)
     alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for orphan in alive:  # leave no process behind, whatever the outcome
+        orphan.kill()
     assert not alive, f"workers still running after the build was killed: {alive}"
 
 
@@ -551,3 +559,173 @@ def test_a_figure_outside_figures_is_never_published(small_site):
     proc = mkdocs_build(small_site)
     lines = [line for line in proc.stderr.splitlines() if "figures.json" in line]
     assert proc.returncode != 0 and len(lines) == 1 and "lacks a file in figures/" in lines[0]
+
+
+# What reaches a page.
+
+LATEX_PAGE = r"""# Home
+
+Prose quotes {{ demo.steps }} steps. In math, $x^{{2}}$ and \(y_{{i}}\) are LaTeX:
+
+$$
+\frac{1}{n^{{2}}}
+$$
+
+In code, `{{ demo.steps }}` is shown as written, and so is a block:
+
+```text
+{{ not.a.reference }}
+```
+
+{{ code: demo.steps }}
+"""
+
+EVIL = {
+    "demo.svg": "<svg onload=window.__pwned=1>",
+    "demo.img": '"><img src=x onerror=window.__pwned=1>',
+    "demo.link": "[click](javascript:window.__pwned=1)",
+    "demo.math": "$x$ and *stars* | a pipe",
+}
+EVIL_PAGE = """# Home
+
+Prose: {{ demo.svg }} and {{ demo.img }} and {{ demo.link }} and {{ demo.math }}.
+
+| value | shown |
+|---|---|
+| svg | {{ demo.svg }} |
+| img | {{ demo.img }} |
+
+<div class="evil" title="{{ demo.img }}">{{ demo.svg }}</div>
+"""
+
+
+def test_latex_and_code_are_never_read_as_references_on_a_real_page(small_site):
+    (small_site / "docs" / "index.md").write_text(LATEX_PAGE)
+    proc = mkdocs_build(small_site)
+    assert proc.returncode == 0, proc.stderr
+    page = BeautifulSoup((small_site / "site" / "index.html").read_text(), "html.parser")
+    maths = [m.get_text() for m in page.select(".arithmatex")]
+    assert maths == [r"\(x^{{2}}\)", r"\(y_{{i}}\)", "\\[\n\\frac{1}{n^{{2}}}\n\\]"], maths
+    codes = [c.get_text() for c in page.select("code")]
+    assert "{{ demo.steps }}" in codes and "{{ not.a.reference }}\n" in codes, codes
+    assert "3\n" in codes  # the code reference's block
+    assert "Prose quotes 3 steps." in page.get_text()
+
+
+def test_a_value_that_tries_to_be_markup_is_shown_as_text(small_site):
+    (small_site / "figures" / "results.json").write_text(json.dumps(EVIL))
+    (small_site / "docs" / "index.md").write_text(EVIL_PAGE)
+    proc = mkdocs_build(small_site)
+    assert proc.returncode == 0, proc.stderr
+    page = BeautifulSoup((small_site / "site" / "index.html").read_text(), "html.parser")
+    article = page.select_one("article")
+    assert not article.select("svg, img, a[href^=javascript], em, .arithmatex")
+    assert not [tag for tag in article.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+    text = article.get_text()
+    for value in EVIL.values():
+        assert value in text, value  # shown, character for character
+    assert page.select_one("div.evil")["title"] == EVIL["demo.img"]
+    assert [td.get_text() for td in article.select("td")][1::2] == [
+        EVIL["demo.svg"],
+        EVIL["demo.img"],
+    ]
+    if CHROMIUM.exists():  # and in a browser, no script runs
+        served, server = built_site.serve(small_site / "site")
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+                tab = browser.new_page()
+                dialogs = []
+                tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                tab.goto(served, wait_until="networkidle")
+                assert tab.evaluate("() => window.__pwned") is None and not dialogs
+                browser.close()
+        finally:
+            server.shutdown()
+
+
+def test_no_local_path_is_published(site):
+    local = {str(ROOT), str(Path.home()), sys.prefix, str(mnist.csv_path().parent)}
+    local |= {str(Path(tempfile.gettempdir()) / "pytest-of-")}
+    leaks = [
+        f"{path.relative_to(site)}: {part}"
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+        for part in local
+        if part.encode() in path.read_bytes()
+    ]
+    assert not leaks, leaks
+
+
+# The environment: make venv.
+
+
+def older_python() -> tuple[str, dict[str, str]]:
+    """A real interpreter older than the Makefile's minimum, and any make variables it needs:
+    an installed Python 3.6-3.10 if there is one, else this one with the minimum raised above it."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(10, 5, -1)]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3")))
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.[6-9]*/bin/python3")))
+    for found in filter(None, candidates):
+        run = [found, "-c", "import sys; print(sys.version_info >= (3, 11))"]
+        if subprocess.run(run, capture_output=True, text=True).stdout.strip() == "False":
+            return found, {}  # it runs, and it is older
+    return sys.executable, {"PYTHON_MIN": f"{sys.version_info[0]}.{sys.version_info[1] + 1}"}
+
+
+def make_project(tmp_path: Path) -> Path:
+    """The Makefile beside an empty requirements.txt and the project's pyproject.toml."""
+    shutil.copy2(ROOT / "Makefile", tmp_path)
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "requirements.txt").write_text("")
+    return tmp_path
+
+
+def make(folder: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
+    """`make ARGS NAME=VALUE...` in `folder`, offline (pip may not reach an index)."""
+    settings = [f"{name}={value}" for name, value in variables.items()]
+    return subprocess.run(
+        ["make", "--no-print-directory", *args, *settings],
+        cwd=folder,
+        env={**os.environ, "PIP_NO_INDEX": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_make_venv_refuses_an_old_python_in_one_line(tmp_path):
+    python, variables = older_python()
+    proc = make(make_project(tmp_path), "venv", PYTHON=python, **variables)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "initdoc needs Python" in proc.stderr, proc.stderr
+    assert not (tmp_path / ".venv").exists()  # checked before anything is made
+    proc = make(tmp_path, "venv", PYTHON="no-such-python3")
+    assert proc.returncode == 2 and "no-such-python3 is not found" in proc.stderr
+
+
+def test_make_venv_remakes_a_venv_its_python_cannot_run(tmp_path):
+    project = make_project(tmp_path)
+    python, variables = older_python()
+    if variables:  # no older Python here: a venv whose interpreter was uninstalled
+        (project / ".venv" / "bin").mkdir(parents=True)
+        (project / ".venv" / "bin" / "python").symlink_to(tmp_path / "uninstalled" / "python3")
+    else:
+        subprocess.run([python, "-m", "venv", "--without-pip", ".venv"], cwd=project, check=True)
+    proc = make(project, "venv", PYTHON=sys.executable)
+    assert ".venv does not run Python 3.11+: making it again" in proc.stdout, proc.stdout
+    version = subprocess.run(
+        [project / ".venv" / "bin" / "python", "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+    )
+    assert version.stdout.strip() == str(sys.version_info[:2])  # repaired
+    # Offline, installing the pinned packages fails; the stamp is missing, so the next run retries.
+    assert proc.returncode != 0 and not (project / ".venv" / ".installed").exists()
+
+
+def test_make_clean_keeps_the_venv_and_says_how_to_remove_it():
+    proc = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True)
+    assert ".venv stays (rm -rf .venv removes it)" in proc.stdout
+    dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True)
+    assert "-m initdoc clean" in dry.stdout and ".venv" not in dry.stdout.replace(".venv/bin", "")
