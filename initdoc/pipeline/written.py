@@ -9,6 +9,7 @@ read, merge and write them, so two builds at once lose no update.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -94,12 +95,13 @@ class Cleaned:
 
 
 def remove(folder: Path) -> Cleaned:
-    """Remove from `folder` the files the build wrote and that are unchanged, then the folder if empty."""
+    """Remove from `folder` the files the build wrote that are unchanged; the folder if empty."""
     folder = Path(folder)
     done = Cleaned()
     if not folder.is_dir():
         return done
-    with locked(folder):
+    shared = (folder / LOCK).exists()  # else no build wrote here: lock nothing, make nothing
+    with locked(folder) if shared else contextlib.nullcontext():
         known = manifest(folder)
         for path in sorted(folder.iterdir()):
             name = path.name
