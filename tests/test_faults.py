@@ -32,6 +32,7 @@ from test_site_build import mkdocs_build
 
 from initdoc import data, mnist, nn, schemes, train
 from initdoc.figures import plots
+from initdoc.pipeline import build as build_module
 from initdoc.pipeline import cache, registry, written
 from initdoc.pipeline import result as result_io
 from initdoc.site import references as pages
@@ -727,3 +728,29 @@ def test_make_clean_keeps_the_venv_and_says_how_to_remove_it():
     assert ".venv stays (rm -rf .venv removes it)" in proc.stdout
     dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True)
     assert "-m initdoc clean" in dry.stdout and ".venv" not in dry.stdout.replace(".venv/bin", "")
+
+
+def test_an_mnist_folder_path_reaches_no_output(tmp_path, monkeypatch):
+    folder = tmp_path / "<svg onload=alert(document.domain)>"  # the folder name
+    folder.mkdir()
+    _idx(folder, n=600)
+    exp = registry.get_experiment("mnist")
+    small = {**exp.params, "data": str(folder), "n_train": 400, "n_heldout": 100, "epochs": 1}
+    monkeypatch.setitem(
+        registry.EXPERIMENTS,
+        "mnist",
+        registry.Experiment("mnist", exp.run, small, 0, "", exp.inputs),
+    )
+    monkeypatch.setenv("INITDOC_ROOT", str(tmp_path / "project"))
+    monkeypatch.setenv("INITDOC_MNIST", str(folder))
+    build_module.build(["mnist"], jobs=1, log=lambda *_: None)
+    outputs = snapshot(tmp_path / "project" / "figures")
+    assert "mnist_explorer.json" in outputs and "results.json" in outputs
+    leaks = [
+        name
+        for name, raw in outputs.items()
+        if str(tmp_path).encode() in raw or b"<svg onload" in raw
+    ]
+    assert not leaks, leaks
+    values = json.loads(outputs["results.json"])
+    assert values["mnist.source"].startswith("the standard MNIST training files (SHA-256 ")
