@@ -361,6 +361,19 @@ def test_a_code_block_of_values_cannot_be_closed_by_a_value():
         pages.expand("see {{ code: demo.b }}", "p.md", values, {})
 
 
+def test_captions_keep_their_sub_and_superscripts_and_nothing_else():
+    fig = {
+        "file": "figures/f.svg",
+        "caption": "σ<sub>w</sub>² and 10<sup>−3</sup>; <script>x()</script> & <b onclick=y()>",
+        "alt": 'a plot"] (javascript:z()) [',
+    }
+    out = pages.expand("{{ figure: f }}", "p.md", {}, {"f": fig})
+    assert "σ<sub>w</sub>² and 10<sup>−3</sup>" in out
+    assert "&lt;script&gt;x()&lt;/script&gt; &amp; &lt;b onclick=y()&gt;" in out
+    alt = out.split("![", 1)[1].split("](", 1)[0]
+    assert not set(alt) & set('"[]<>') and html.unescape(alt) == fig["alt"]
+
+
 @FIXED
 @given(text=st.text(max_size=80))
 @example(text="{{ demo.s }} {{ figure: nope }}")
