@@ -1,4 +1,5 @@
-"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | page-weight | clean."""
+"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | page-weight
+| clean."""
 
 from __future__ import annotations
 

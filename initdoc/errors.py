@@ -14,7 +14,7 @@ class UserError(ValueError):
 
 
 def unknown(what: str, name: object, known: Iterable[str]) -> str:
-    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only when one is close)."""
+    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only if one is close)."""
     known = list(known)
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""

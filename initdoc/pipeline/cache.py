@@ -48,7 +48,7 @@ def key(exp: Experiment) -> str:
     """The cache key of `exp`: its name, seed, parameters, the code it depends on and its data."""
     module = sys.modules[exp.run.__module__]
     spec = json.dumps({"name": exp.name, "seed": exp.seed, "params": exp.params}, sort_keys=True)
-    code = source_digest(dependencies(module) + [result_io])
+    code = source_digest([*dependencies(module), result_io])
     data = exp.inputs(exp.params) if exp.inputs else ""
     return hashlib.sha256((spec + code + data).encode()).hexdigest()[:20]
 

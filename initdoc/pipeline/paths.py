@@ -19,7 +19,7 @@ def is_project(folder: Path) -> bool:
 
 
 def project_root() -> Path:
-    """$INITDOC_ROOT, else the nearest folder up from the cwd that is a project; else a UserError."""
+    """$INITDOC_ROOT, else the nearest project folder up from the cwd; else a UserError."""
     if os.environ.get(ROOT_VARIABLE):
         return Path(os.environ[ROOT_VARIABLE])
     cwd = Path.cwd().resolve()

@@ -85,7 +85,7 @@ def figure(name: str, experiment: str, caption: str, alt: str, format: str = "sv
 
 
 def widget_data(name: str, experiment: str):
-    """Register `draw(result) -> dict` as figures/NAME.json, the data an interactive widget loads."""
+    """Register `draw(result) -> dict` as figures/NAME.json, the data a widget loads."""
     return figure(name, experiment, caption="", alt="", format="json")
 
 

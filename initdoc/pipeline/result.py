@@ -44,7 +44,7 @@ def save(result: Result, path: Path, key: str) -> None:
 
 
 def load(path: Path, key: str) -> Result | None:
-    """A cached result; None if missing, truncated, corrupt, stamped with another key or short of an array."""
+    """A cached result; None if missing, truncated, corrupt, of another key or short of an array."""
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["__meta__"]))

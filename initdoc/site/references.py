@@ -1,4 +1,4 @@
-"""Page references: `{{ experiment.value }}` and `{{ figure: name }}` in Markdown, expanded at build.
+"""Page references, `{{ experiment.value }}` and `{{ figure: name }}` in Markdown, expanded.
 
 Only prose is read: math ($…$, $$…$$, \\(…\\), \\[…\\], \\begin…\\end) and code (spans and fenced
 blocks) stay as written, so `$x^{{2}}$` is LaTeX, never a reference. A block of values shown as
@@ -121,7 +121,7 @@ def check_spec(spec: str) -> None:
 
 
 def format_value(value, spec: str | None) -> str:
-    """A value as prose shows it: a Python format spec or `sci`; floats default to 3 significant digits.
+    """A value as prose shows it: a Python format spec or `sci`; a float has 3 significant digits.
 
     The result is safe to place in Markdown or HTML: text is escaped (see `literal`).
     """
@@ -208,7 +208,8 @@ def code_block(match: re.Match, page_uri: str, values: dict) -> str:
 
 
 def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
-    """Replace every reference in the prose of `markdown`; an unknown one raises, naming the page and the reference."""
+    """Replace every reference in the prose of `markdown`; an unknown one raises, naming the page
+    and the reference."""
 
     def replace(match: re.Match) -> str:
         if match["code_block"]:
@@ -234,10 +235,13 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
             try:
                 return format_value(values[name], spec)
             except (ValueError, TypeError, OverflowError) as err:
-                raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
+                raise PageReferenceError(
+                    f"{page_uri}: bad format '{spec}' for '{name}': {err}"
+                ) from None
         if re.match(r"code\b", body):
             raise PageReferenceError(
-                f"{page_uri}: '{{{{ {body} }}}}' must stand alone on its line (it becomes a code block)"
+                f"{page_uri}: '{{{{ {body} }}}}' must stand alone on its line "
+                "(it becomes a code block)"
             )
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
