@@ -23,8 +23,10 @@ def on_config(config):
     try:
         _data["values"], _data["figures"] = pages.load(figures_dir())
         _data["wheel"] = assets.wheel(project_root() / ".cache" / "wheel")
-    except UserError as err:
+    except UserError as err:  # missing, damaged or stale page data; outside a project
         raise PluginError(str(err)) from err
+    except OSError as err:  # unreadable
+        raise PluginError(f"{err.filename}: {err.strerror}") from err
     if not config["repo_url"]:  # no repository to edit in: no "edit this page" links
         config["edit_uri"] = ""
     # Executed notebooks show their figures inline, whatever backend the calling process chose
