@@ -69,6 +69,11 @@ def run(exp: Experiment) -> tuple[Result, bool]:
     found = result_io.load(path(exp), stamp)
     if found is not None:
         return found, False
-    result_io.save(exp(), path(exp), stamp)
-    written.record(path(exp))
+    store(exp, exp(), stamp)
     return result_io.load(path(exp), stamp), True
+
+
+def store(exp: Experiment, result: Result, stamp: str) -> None:
+    """Write `result` as `exp`'s cache entry under the key `stamp`, noted as the build's."""
+    result_io.save(result, path(exp), stamp)
+    written.record(path(exp))

@@ -48,7 +48,7 @@ PROSE_OR_NOT = re.compile(
     ),
     re.MULTILINE | re.DOTALL,
 )
-FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+\.(svg|png|json)")
+FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+(\.card)?\.(svg|png|json)")
 SAFE_CAPTION_TAGS = re.compile(r"&lt;(/?)(sup|sub|em|strong)&gt;")
 
 
