@@ -520,19 +520,9 @@ def test_an_mnist_folder_with_zero_images_is_one_line(tmp_path):
 @pytest.fixture
 def small_site(tmp_path) -> Path:
     """A one-page site on the real mkdocs.yml (same plugins and hook), with its own figures/."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for folder in ("javascripts", "stylesheets"):
-        shutil.copytree(ROOT / "docs" / folder, docs / folder)
-    (docs / "index.md").write_text("# Home\n\n{{ demo.steps }} steps.\n")
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "results.json").write_text(json.dumps({"demo.steps": 3}))
-    (tmp_path / "figures" / "figures.json").write_text("{}")
-    (tmp_path / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
-        f"hooks: [{ROOT / 'hooks' / 'references.py'}]\nnav: [{{Home: index.md}}]\n"
+    return built_site.small_project(
+        tmp_path, {"index.md": "# Home\n\n{{ demo.steps }} steps.\n"}, {"demo.steps": 3}
     )
-    return tmp_path
 
 
 @pytest.mark.parametrize(
