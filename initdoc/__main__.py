@@ -8,6 +8,7 @@ from initdoc.pipeline import environment
 environment.configure()  # before numpy is imported
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one line and exit status 2."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        from initdoc.errors import one_line
+
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see --help)\n")
 
 
 def positive_int(text: str) -> int:
@@ -39,6 +42,17 @@ def positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
     return value
+
+
+HINTS = {
+    errno.ENOSPC: "; free some space and run the command again (nothing half-written is kept)",
+    errno.EDQUOT: "; free some space and run the command again (nothing half-written is kept)",
+    errno.EROFS: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.EACCES: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.EPERM: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.ENOTDIR: "; a file stands where a folder should be: move it away",
+    errno.EEXIST: "; a file stands where a folder should be: move it away",
+}
 
 
 def make_parser() -> Parser:
@@ -89,7 +103,11 @@ def make_parser() -> Parser:
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command `args` names; its exit status."""
-    from initdoc.pipeline import build, cache, paths, registry
+    if args.command == "clean":  # needs only the standard library, so a broken .venv can clean
+        from initdoc.pipeline import paths
+
+        return paths.clean()
+    from initdoc.pipeline import build, cache, registry
 
     if args.command == "build":
         build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
@@ -105,8 +123,6 @@ def dispatch(args: argparse.Namespace) -> int:
         result, _ = cache.run(exp)
         for name, value in sorted(result.values.items()):
             print(f"{exp.name}.{name} = {value}")
-    elif args.command == "clean":
-        return paths.clean()
     elif args.command == "probe":
         from initdoc import probe
 
@@ -129,15 +145,23 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; a UserError becomes one line on stderr and exit status 2."""
-    from initdoc.errors import UserError
+    """Run the CLI; a UserError or a failed file operation becomes one line and exit status 2."""
+    from initdoc.errors import UserError, one_line
 
     args = make_parser().parse_args(argv)
     try:
         return dispatch(args)
     except UserError as err:
-        print(f"initdoc: error: {err}", file=sys.stderr)
-        return 2
+        print(f"initdoc: error: {one_line(str(err))}", file=sys.stderr)
+    except OSError as err:  # a read-only folder, a full disk, a file where a folder should be
+        print(f"initdoc: error: {one_line(file_error(err))}", file=sys.stderr)
+    return 2
+
+
+def file_error(err: OSError) -> str:
+    """Which file, what went wrong and what to do: 'FILE: No space left on device; free ...'."""
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or err}{HINTS.get(err.errno, '')}"
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -46,6 +48,29 @@ def build(out: Path, **env: str) -> Path:
         tail = "\n".join([line for line in output if line.strip() and "INFO" not in line][-25:])
         pytest.fail(f"mkdocs build --strict failed (exit {proc.returncode}):\n{tail}", False)
     return out
+
+
+def small_project(root: Path, pages: dict[str, str], values: dict) -> Path:
+    """A project at `root` with the given pages (file name -> Markdown, in nav order) and page
+    values, on the real mkdocs.yml (inherited: same plugins, hook, theme and validation)."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for folder in ("javascripts", "stylesheets"):
+        shutil.copytree(ROOT / "docs" / folder, docs / folder)
+    for name, text in pages.items():
+        (docs / name).write_text(text)
+    (root / "figures").mkdir()
+    (root / "figures" / "results.json").write_text(json.dumps(values))
+    (root / "figures" / "figures.json").write_text("{}")
+    nav = ", ".join(f"{{{Path(name).stem.title()}: {name}}}" for name in pages)
+    (root / "mkdocs.yml").write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs}\n"
+        f"hooks: [{ROOT / 'hooks' / 'references.py'}]\n"
+        f"theme: {{custom_dir: {ROOT / 'hooks' / 'theme'}}}\n"
+        f"nav: [{nav}]\n"
+    )
+    return root
 
 
 def pages(site_dir: Path) -> list[str]:

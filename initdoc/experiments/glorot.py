@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import mnist, nn, schemes, train
-from initdoc.experiments.mnist import split
+from initdoc.experiments.mnist import data_digest, split
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -138,6 +138,7 @@ def difference_verdict(better: float, worse: float, n: int) -> tuple[float, str]
 @experiment(
     "glorot",
     seed=0,
+    inputs=data_digest,
     data=mnist.source(),
     n_probe=1000,
     probe_width=1000,

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from initdoc.pipeline import cache, registry
+from initdoc.pipeline import cache, registry, written
 from initdoc.pipeline.atomic import write_text
 from initdoc.pipeline.paths import figures_dir
 
 STAMPS = ".stamps.json"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -58,12 +62,13 @@ def build_one(name: str, stamps: dict[str, str]) -> Report:
     for fig in (f for f in registry.FIGURES.values() if f.experiment == name):
         out, card = figures_dir() / f"{fig.name}.{fig.format}", card_path(fig)
         new_stamps[fig.name] = figure_key(fig, exp_key)
-        missing = not out.exists() or (card is not None and not card.exists())
-        if ran or missing or stamps.get(fig.name) != new_stamps[fig.name]:
+        stale = not written.intact(out) or (card is not None and not written.intact(card))
+        if ran or stale or stamps.get(fig.name) != new_stamps[fig.name]:
             if fig.format == "json":
                 write_text(out, json.dumps(fig.draw(result), separators=(",", ":"), sort_keys=True))
             else:
                 plots.save(fig.draw(result), out, card=card)
+            written.record(*[path for path in (out, card) if path is not None])
             drawn.append(fig.name)
     return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
 
@@ -81,7 +86,7 @@ def build(
     cluster first; this process then caches their results and draws the figures.
     """
     registry.load_all()
-    names = sorted(registry.EXPERIMENTS) if not names else names
+    names = sorted(registry.EXPERIMENTS) if not names else list(dict.fromkeys(names))
     for name in names:
         exp = registry.get_experiment(name)
         if force:
@@ -107,20 +112,46 @@ def build(
         )
         log(f"  [{len(reports):>2}/{len(names)}] {report.name:<28} {status}{drew}")
 
-    if jobs == 1:
-        for name in names:
-            done(build_one(name, stamps))
-    else:
-        with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(build_one, name, stamps) for name in names]
-            for future in as_completed(futures):
-                done(future.result())
-    _write_page_data(reports, stamps)
+    try:
+        if jobs == 1:
+            for name in names:
+                done(build_one(name, stamps))
+        else:
+            with ProcessPoolExecutor(jobs, initializer=die_with, initargs=(os.getpid(),)) as pool:
+                futures = [pool.submit(build_one, name, stamps) for name in names]
+                try:
+                    for future in as_completed(futures):
+                        done(future.result())
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)  # nothing new starts
+                    raise
+    finally:  # the experiments that finished publish their values with their figures
+        if reports:
+            _write_page_data(reports)
     ran = sum(r.ran for r in reports)
     log(
-        f"initdoc: {ran} ran, {len(reports) - ran} cached, {time.perf_counter() - start:.1f} s; figures in {out}"
+        f"initdoc: {ran} ran, {len(reports) - ran} cached, "
+        f"{time.perf_counter() - start:.1f} s; figures in {out}"
     )
     return reports
+
+
+def die_with(parent: int) -> None:
+    """Pool initializer: the worker is killed when `parent`, the build, dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl (not Linux): watch the parent instead
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    """Exit once `parent` is no longer this process's parent."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _read_json(path) -> dict:
@@ -131,10 +162,21 @@ def _read_json(path) -> dict:
         return {}
 
 
-def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
-    """Merge values into results.json, figure words into figures.json, and record the stamps."""
+def _write_page_data(reports: list[Report]) -> None:
+    """Merge values into results.json, figure words into figures.json, and record the stamps.
+
+    Under the figures folder's lock, reading the files again inside it, so that builds running at
+    the same time each add their experiments and lose none of the other's.
+    """
     out = figures_dir()
+    with written.locked(out):
+        _merge_page_data(out, reports)
+
+
+def _merge_page_data(out, reports: list[Report]) -> None:
+    """_write_page_data's work, with the lock held."""
     values = _read_json(out / "results.json")
+    stamps = _read_json(out / STAMPS)
     for report in reports:
         values = {k: v for k, v in values.items() if not k.startswith(f"{report.name}.")}
         values.update({f"{report.name}.{k}": v for k, v in report.values.items()})
@@ -161,3 +203,4 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
     write_text(out / "results.json", json.dumps(values, indent=1, sort_keys=True) + "\n")
     write_text(out / "figures.json", json.dumps(figures, indent=1, sort_keys=True) + "\n")
     write_text(out / STAMPS, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+    written.record(out / "results.json", out / "figures.json", out / STAMPS)

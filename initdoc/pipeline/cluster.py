@@ -19,7 +19,7 @@ from pathlib import Path
 
 from initdoc.errors import UserError
 from initdoc.pipeline import cache, registry
-from initdoc.pipeline import result as result_io
+from initdoc.pipeline.result import Result
 
 PACKAGE = Path(__file__).resolve().parents[1]
 CONNECT_SECONDS = 10
@@ -69,7 +69,7 @@ def loaded_source() -> str:
     return source_digest()
 
 
-def compute_on_worker(name: str, digest: str) -> result_io.Result:
+def compute_on_worker(name: str, digest: str) -> Result:
     """On a worker: run experiment `name` uncached, if the worker runs the client's source."""
     found = loaded_source()
     if found != digest:
@@ -129,7 +129,7 @@ def compute(names: list[str], address: str, log: Callable[[str], None]) -> list[
         for future in as_completed(futures):
             name = futures[future]
             exp, key = todo[name]
-            result_io.save(future.result(), cache.path(exp), key)
+            cache.store(exp, future.result(), key)
             log(f"  computed on the cluster: {name}")
     finally:
         client.close()
