@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+FRAMEWORKS := $(VENV)/.frameworks
 PYTHON_MIN := 3.11
 # exit status 0 when the interpreter running it is at least PYTHON_MIN
 VERSION_OK := import sys; sys.exit(sys.version_info[:2] < tuple(map(int, "$(PYTHON_MIN)".split("."))))
@@ -33,6 +34,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
+.PHONY: frameworks
+$(FRAMEWORKS): $(STAMP) requirements-frameworks.txt
+	$(PY) -m pip install --quiet -c requirements.txt -r requirements-frameworks.txt
+	@touch $@
+
+frameworks: $(FRAMEWORKS) ## add PyTorch, JAX, Keras and Flax to .venv for the parity tests (1.5 GB)
+
 figures: $(STAMP) ## run the experiments (cached) and write figures/
 	$(PY) -m initdoc build $(if $(JOBS),--jobs $(JOBS))
 
@@ -57,7 +65,7 @@ $(WHEELHOUSE): requirements.txt | $(STAMP)
 	$(PY) -m pip download --quiet --dest $(dir $@) --constraint requirements.txt numpy matplotlib sympy ipykernel
 	@touch $@
 
-test: lint $(NODE_TOOLS) $(WHEELHOUSE) ## run every test: experiments and site built once, in parallel
+test: lint $(FRAMEWORKS) $(NODE_TOOLS) $(WHEELHOUSE) ## run every test: experiments and site built once, in parallel
 	$(PY) -m pytest
 
 test-fast: $(STAMP) $(NODE_TOOLS) ## the tests that need no experiment run and no site build (under a minute)

@@ -218,8 +218,13 @@ def measure(sizes: tuple[int, ...], activation: str, scheme: str, batch: int, se
     """Measured E[z_l²] and E[δ_l²] / E[δ_L²]: one forward and backward pass on N(0, 1) inputs."""
     rng = np.random.default_rng(seed)
     params = nn.init_params(rng, sizes, schemes.get(scheme))
-    activations = [activation] * (len(sizes) - 2) + ["identity"]
-    x = rng.standard_normal((batch, sizes[0]))
+    return signal(params, activation, rng, batch)
+
+
+def signal(params: nn.Params, activation: str, rng: np.random.Generator, batch: int):
+    """E[z_l²] and E[δ_l²] / E[δ_L²] of `params` (hidden `activation`, linear output) on noise."""
+    activations = [activation] * (len(params) - 1) + ["identity"]
+    x = rng.standard_normal((batch, params[0][0].shape[0]))
     with np.errstate(all="ignore"):  # overflow and underflow are findings, judged by `fate`
         record = nn.forward(params, activations, x)
         error = rng.standard_normal(record.a[-1].shape)

@@ -195,9 +195,7 @@ def test_the_source_articles_claims(derivation_result):
     assert v["he_variance"] != pytest.approx(
         v["twice_glorot"]
     )  # He is not twice Glorot when n_in != n_out
-    assert v["he_variance"] == pytest.approx(
-        2 * theory.lecun_variance(v["n_in"])
-    )  # but twice 1/n_in
+    assert v["he_variance"] == pytest.approx(2 / v["n_in"])  # but twice 1/n_in
 
 
 # The schemes draw what the theory derives.

@@ -291,11 +291,11 @@ def test_standard_normal_tanh_saturates_and_crawls_without_diverging(mnist_resul
     assert v["tanh_normal.first_saturated"] > 0.5 and v["tanh_normal.final_saturated"] > 0.5
     assert v["tanh_normal.first_cost"] > 10 * v["chance_cost"]
     assert not v["tanh_normal.diverged"]
-    assert v["tanh_normal.epoch1_accuracy"] < v["tanh_xavier.epoch1_accuracy"] - 0.5
+    assert v["tanh_normal.epoch1_accuracy"] < v["tanh_lecun.epoch1_accuracy"] - 0.5
     assert (
         2 * v["chance_accuracy"]
         < v["tanh_normal.final_accuracy"]
-        < v["tanh_xavier.final_accuracy"] - 0.3
+        < v["tanh_lecun.final_accuracy"] - 0.3
     )
 
 
@@ -319,15 +319,15 @@ def test_uniform_tanh_narrows_with_depth_and_starts_slowly(mnist_result):
     spreads = [_spread(h, -1, 1) for h in mnist_result["tanh_uniform.hist"][0]]
     assert all(a > b for a, b in zip(spreads, spreads[1:]))
     v = mnist_result.values
-    assert v["tanh_uniform.epoch1_accuracy"] < v["tanh_xavier.epoch1_accuracy"] - 0.1
+    assert v["tanh_uniform.epoch1_accuracy"] < v["tanh_lecun.epoch1_accuracy"] - 0.1
     assert v["relu_uniform.epoch1_accuracy"] < v["tanh_uniform.epoch1_accuracy"]
 
 
-def test_xavier_and_he_learn_from_the_first_epoch(mnist_result):
+def test_lecun_and_he_learn_from_the_first_epoch(mnist_result):
     v = mnist_result.values
-    for run in ["tanh_xavier", "relu_he", "tanh_he"]:
+    for run in ["tanh_lecun", "relu_he", "tanh_he"]:
         assert v[f"{run}.epoch1_accuracy"] > 0.8 and v[f"{run}.final_accuracy"] > 0.9
-    assert v["relu_he.epoch1_accuracy"] > v["relu_xavier.epoch1_accuracy"]
+    assert v["relu_he.epoch1_accuracy"] > v["relu_lecun.epoch1_accuracy"]
 
 
 def test_batch_counts_match_the_predictions(mnist_result):
@@ -339,7 +339,7 @@ def test_batch_counts_match_the_predictions(mnist_result):
         )
     assert (
         mnist_result.values["tanh_normal.final_misclassified"]
-        > mnist_result.values["tanh_xavier.final_misclassified"]
+        > mnist_result.values["tanh_lecun.final_misclassified"]
     )
 
 

@@ -39,6 +39,32 @@ def test_optimizers_reduce_the_cost(optimizer):
     assert result.costs.shape == (100,) and np.all(np.isfinite(result.costs))
 
 
+def one_weight(value: float):
+    return [(np.array([[value]]), np.array([0.0]))]
+
+
+def steps(optimizer, grads: list[float], w0: float = 1.0) -> list[float]:
+    """The weight after each update with these gradients, starting from w0."""
+    params, state, path = one_weight(w0), optimizer.init(one_weight(w0)), []
+    for g in grads:
+        params, state = optimizer.update(params, one_weight(g), state)
+        path.append(float(params[0][0][0, 0]))
+    return path
+
+
+def test_update_rules_worked_by_hand():
+    """Two steps of each optimizer on one weight, with gradients 2 then -1, done by hand."""
+    assert steps(train.SGD(lr=0.1), [2, -1]) == pytest.approx([0.8, 0.9])
+    # momentum: v1 = 2, w1 = 1 - 0.1·2; v2 = 0.5·2 - 1 = 0, w2 = w1
+    assert steps(train.Momentum(lr=0.1, beta=0.5), [2, -1]) == pytest.approx([0.8, 0.8])
+    # Adam, β1 = 0.5, β2 = 0.75, eps negligible: m1 = 1, v1 = 1, m̂1 = 2, v̂1 = 4: the step is
+    # lr·2/2 = lr; m2 = 0.5 - 0.5 = 0: no second step
+    adam = train.Adam(lr=0.1, beta1=0.5, beta2=0.75, eps=1e-12)
+    assert steps(adam, [2, -1]) == pytest.approx([0.9, 0.9])
+    # with a constant gradient every bias-corrected step is lr, whatever its size
+    assert steps(train.Adam(lr=0.01, eps=1e-15), [1e-6] * 3) == pytest.approx([0.99, 0.98, 0.97])
+
+
 def test_minibatches_reduce_the_cost_and_count_steps_per_epoch():
     params, x, y = separable_problem()
     result = train.train(

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from initdoc import theory
+from initdoc import probe, theory
+from initdoc.experiments import xavier as xavier_experiment
 
-GOOD = ["xavier", "glorot_normal", "glorot_uniform"]
+GOOD = ["lecun", "glorot_normal", "glorot_uniform"]
 
 
 def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(xavier_result):
@@ -20,9 +21,10 @@ def test_glorot_variance_is_the_harmonic_mean_of_the_variances_not_of_the_fans(x
     assert xavier_result.values["harmonic_mean_of_fans"] > 1000 * xavier_result.values["glorot_var"]
 
 
-@pytest.mark.parametrize("key", ["xavier", "glorot_normal"])
+@pytest.mark.parametrize("key", ["lecun", "glorot_normal"])
 def test_first_layer_variance_matches_the_rule(xavier_result, key):
-    # Var(z_1) = n_x Var(W) E[x²]; the sample variance of n·m products has relative std ≈ sqrt(2/(m·n)) + sqrt(2/(n_x·n))
+    # Var(z_1) = n_x Var(W) E[x²]; the sample variance of n·m products has relative std
+    # ≈ sqrt(2/(m·n)) + sqrt(2/(n_x·n))
     n, m, n_x = (
         xavier_result.values["width"],
         xavier_result.values["m"],
@@ -34,14 +36,12 @@ def test_first_layer_variance_matches_the_rule(xavier_result, key):
     )
 
 
-def test_glorot_first_layer_is_larger_than_xavier_when_n_in_exceeds_n_out(xavier_result):
+def test_glorot_first_layer_is_larger_than_lecun_when_n_in_exceeds_n_out(xavier_result):
     assert xavier_result.values["n_x"] > xavier_result.values["width"]
-    assert (
-        xavier_result.values["glorot_normal.var_z1"] > 1.3 * xavier_result.values["xavier.var_z1"]
-    )
+    assert xavier_result.values["glorot_normal.var_z1"] > 1.3 * xavier_result.values["lecun.var_z1"]
     assert (
         xavier_result.values["glorot_normal.saturated_1"]
-        > xavier_result.values["xavier.saturated_1"]
+        > xavier_result.values["lecun.saturated_1"]
     )
 
 
@@ -85,7 +85,7 @@ def test_standard_rule_loses_about_a_third_per_layer(xavier_result):
 
 
 @pytest.mark.parametrize("key", GOOD)
-def test_xavier_does_not_keep_tanh_variance_the_same(xavier_result, key):
+def test_lecun_and_glorot_do_not_keep_tanh_variance_the_same(xavier_result, key):
     var_a = xavier_result[f"{key}.var_a"]
     assert np.all(np.diff(var_a) < 0)  # falls in every layer
     assert xavier_result.values[f"{key}.forward_ratio"] < 0.5
@@ -96,7 +96,7 @@ def test_xavier_does_not_keep_tanh_variance_the_same(xavier_result, key):
 
 
 @pytest.mark.parametrize("key", GOOD)
-def test_xavier_gradients_shrink_mildly_towards_the_input(xavier_result, key):
+def test_lecun_and_glorot_gradients_shrink_mildly_towards_the_input(xavier_result, key):
     assert 0.1 < xavier_result.values[f"{key}.backward_ratio"] < 0.5
     assert (
         xavier_result.values[f"{key}.backward_ratio"]
@@ -105,7 +105,7 @@ def test_xavier_gradients_shrink_mildly_towards_the_input(xavier_result, key):
 
 
 @pytest.mark.parametrize(
-    "key", ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "tanh_gain"]
+    "key", ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "tanh_gain"]
 )
 def test_normal_z_prediction_matches_the_measurement(xavier_result, key):
     assert xavier_result[f"{key}.var_a"] == pytest.approx(
@@ -115,29 +115,30 @@ def test_normal_z_prediction_matches_the_measurement(xavier_result, key):
     assert var_g / var_g[-1] == pytest.approx(xavier_result[f"{key}.predicted_var_g"], rel=0.15)
 
 
-def test_deep_xavier_variance_keeps_falling_as_one_over_2l(xavier_result):
-    var_a = xavier_result["deep.xavier.var_a"]
+def test_deep_lecun_variance_keeps_falling_as_one_over_2l(xavier_result):
+    var_a = xavier_result["deep.lecun.var_a"]
     assert np.all(var_a[::5][1:] < var_a[::5][:-1])  # still falling, every five layers
-    assert xavier_result.values["deep.xavier.ratio"] < 0.05
-    assert xavier_result.values["deep.xavier.twice_l_var"] == pytest.approx(1.0, rel=0.3)
-    assert xavier_result.values["deep.xavier.vs_predicted"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.lecun.ratio"] < 0.05
+    assert xavier_result.values["deep.lecun.twice_l_var"] == pytest.approx(1.0, rel=0.3)
+    assert xavier_result.values["deep.lecun.vs_predicted"] == pytest.approx(1.0, rel=0.3)
 
 
 def test_tanh_gain_holds_the_variance(xavier_result):
     assert xavier_result.values["deep.tanh_gain.late_ratio"] == pytest.approx(1.0, abs=0.05)
     assert (
         xavier_result.values["tanh_gain.forward_ratio"]
-        > 2 * xavier_result.values["xavier.forward_ratio"]
+        > 2 * xavier_result.values["lecun.forward_ratio"]
     )
     assert (
         xavier_result.values["tanh_gain.saturated_1"]
-        > 5 * xavier_result.values["xavier.saturated_1"]
+        > 5 * xavier_result.values["lecun.saturated_1"]
     )
     assert xavier_result.values["tanh_gain.backward_factor"] > 1
 
 
 def test_activations_have_mean_zero(xavier_result):
-    # |mean| / std of m·n samples: ~1/sqrt(m·n) if the units were independent; allow correlated units (1/sqrt(m))
+    # |mean| / std of m·n samples: ~1/sqrt(m·n) if the units were independent;
+    # allow correlated units (1/sqrt(m))
     bound = 6 / np.sqrt(xavier_result.values["m"])
     for key in ("normal_1", "normal_small", "standard", *GOOD, "tanh_gain"):
         assert xavier_result.values[f"{key}.max_mean_over_std"] < bound
@@ -147,3 +148,51 @@ def test_glorot_normal_and_uniform_agree(xavier_result):
     assert xavier_result["glorot_uniform.var_a"] == pytest.approx(
         xavier_result["glorot_normal.var_a"], rel=0.05
     )
+
+
+# A deep tanh stack, forward and backward, for every gain (the tanh_gain experiment).
+
+
+def test_gain_one_lets_both_directions_fade(tanh_gain_result):
+    v = tanh_gain_result.values
+    assert v["gain_1.forward_high"] < probe.VANISH and v["gain_1.backward_high"] < probe.VANISH
+    assert v["gain_1.q_star"] == 0 and v["gain_1.chi1"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_gain_five_thirds_holds_forward_and_explodes_backward(tanh_gain_result):
+    v, z2 = tanh_gain_result.values, tanh_gain_result["gain_tanh.z2"]
+    assert v["gain_tanh.forward_low"] > probe.VANISH
+    assert z2[-1] / z2[9] == pytest.approx(1.0, abs=0.2)  # flat after the first layers' drop
+    assert v["gain_tanh.backward_low"] > 100 * probe.EXPLODE
+    # mean field predicts the per-layer growth of the gradient, away from the output
+    assert v["gain_tanh.backward_per_layer"] == pytest.approx(v["gain_tanh.chi1"], rel=0.05)
+
+
+def test_raising_the_gain_raises_both_ratios(tanh_gain_result):
+    forward = np.median(tanh_gain_result["forward"], axis=1)
+    backward = np.median(tanh_gain_result["backward"], axis=1)
+    assert np.all(np.diff(forward) > 0) and np.all(np.diff(backward) > 0)
+
+
+def test_the_balanced_gain_is_the_first_whose_gradient_grows(tanh_gain_result):
+    v, gains = tanh_gain_result.values, list(tanh_gain_result["gains"])
+    backward = np.median(tanh_gain_result["backward"], axis=1)
+    i = gains.index(v["balanced_gain"])
+    assert backward[i - 1] < 1 < backward[i]
+    assert v["balanced_forward"] > probe.VANISH and v["balanced_backward"] < probe.EXPLODE
+    assert v["balanced_chi1"] > 1  # so the balance holds at this depth only
+
+
+@pytest.mark.parametrize("gain", [1.05, 1.2, 5 / 3])
+def test_every_gain_above_one_is_chaotic(gain):
+    assert xavier_experiment.tanh_fixed_point(gain**2)[1] > 1
+
+
+@pytest.mark.parametrize("sigma_w2", [1.5, 25 / 9, 4.0])
+def test_tanh_fixed_point_against_gauss_hermite(sigma_w2):
+    """q* solves q = σ² E[tanh²(√q ξ)], checked with an independent quadrature."""
+    q_star, chi1 = xavier_experiment.tanh_fixed_point(sigma_w2)
+    x, w = np.polynomial.hermite_e.hermegauss(201)
+    w = w / w.sum()  # E over ξ ~ N(0, 1)
+    assert sigma_w2 * w @ np.tanh(np.sqrt(q_star) * x) ** 2 == pytest.approx(q_star, rel=1e-6)
+    assert sigma_w2 * w @ np.cosh(np.sqrt(q_star) * x) ** -4 == pytest.approx(chi1, rel=1e-6)

@@ -43,7 +43,7 @@
   Explorer.prototype.build = function () {
     var self = this, data = this.data, id = this.root.id || "mnist-explorer";
     this.act = W.select(id + "-act", data.activations.map(function (a) { return [a, a]; }), data.activations[0]);
-    this.init = W.select(id + "-init", Object.keys(data.inits).map(function (k) { return [k, data.inits[k]]; }), "xavier");
+    this.init = W.select(id + "-init", Object.keys(data.inits).map(function (k) { return [k, data.inits[k]]; }), "lecun");
     this.statusText = el("p", { class: "mx-visually-hidden", "aria-live": "polite" });
     this.player = new W.Player({
       id: id, interval: FRAME_MS, frames: 1,

@@ -27,11 +27,18 @@ def hidden_z2(rng, sizes: list[int], activation: str, init, batch: int) -> np.nd
     return np.array([np.mean(z**2) for z in record.z[1:]])
 
 
+TRUNC_NORMAL_STDS = (0.02, 0.5, 1.0, 2.0)  # the std= of PyTorch's trunc_normal_ in the table
+# How tests/test_frameworks.py compares a framework's draws with initdoc's (the page states it).
+PARITY_DRAWS = 240_000  # numbers drawn a side
+PARITY_SIGMAS = 6  # a variance agrees within this many standard errors
+PARITY_ALPHA = 0.001  # the level of the two-sample Kolmogorov–Smirnov tests
+
+
 @experiment(
-    "cheatsheet", seed=0, stds=(0.02, 0.5, 1.0, 2.0), width=100, depth=10, tanh_depth=30, batch=1000
+    "cheatsheet", seed=0, stds=TRUNC_NORMAL_STDS, width=100, depth=10, tanh_depth=30, batch=1000
 )
 def cheatsheet(rng, stds, width, depth, tanh_depth, batch) -> Result:
-    """The gains, the truncation constant, PyTorch's trunc_normal_ and nn.Linear default, tanh's gain in depth."""
+    """Gains, the truncation constant, trunc_normal_, nn.Linear's default, tanh's gain in depth."""
     res = Result(
         values={
             "leaky_slope": nn.LEAKY_SLOPE,
@@ -40,14 +47,17 @@ def cheatsheet(rng, stds, width, depth, tanh_depth, batch) -> Result:
             "width": width,
             "depth": depth,
             "batch": batch,
+            "parity_draws": PARITY_DRAWS,
+            "parity_sigmas": PARITY_SIGMAS,
+            "parity_alpha": PARITY_ALPHA,
         }
     )
     for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
         res.values[f"gain_{name}"] = schemes.gain(name)
-    # PyTorch's trunc_normal_(std=s) cuts at the absolute bounds ±2, i.e. at ±2/s standard deviations.
+    # PyTorch's trunc_normal_(std=s) cuts at the absolute bounds ±2: at ±2/s standard deviations.
     for s in stds:
         res.values["torch_trunc.std_" + f"{s:g}".replace(".", "_")] = truncated_variance(2 / s)
-    # nn.Linear: kaiming_uniform_(a=√5) draws Var(W) = gain(leaky_relu, √5)² / fan_in = 1/(3 fan_in).
+    # nn.Linear: kaiming_uniform_(a=√5) draws Var(W) = gain(leaky_relu, √5)² / fan_in = 1/(3 n_in).
     ratio = schemes.gain("leaky_relu", math.sqrt(5)) ** 2
     res.values.update(
         {

@@ -1,10 +1,10 @@
-"""The MNIST run: a 784-300-300-300-300-10 network trained from each initialization, recorded frame by frame."""
+"""The MNIST run: a 784-300×4-10 network trained from each initialization, frame by frame."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from initdoc import mnist, nn, schemes, train
+from initdoc import mnist, nn, schemes, theory, train
 from initdoc.errors import UserError
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
@@ -13,7 +13,7 @@ from initdoc.pipeline.result import Result
 INITS = {
     "zero": ("zero", schemes.zeros()),
     "uniform": ("uniform U(±1/√n_in)", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
-    "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
+    "lecun": ("LeCun N(0, 1/n_in), the article's Xavier", schemes.lecun_normal()),
     "normal": ("standard normal N(0, 1)", schemes.normal(0.0, 1.0)),
     "he": ("He N(0, 2/n_in)", schemes.he_normal()),
 }
@@ -24,7 +24,7 @@ SATURATED = 0.99  # a tanh unit with |a| above this passes back less than 2% of 
 
 
 def split(rng, labels: np.ndarray, n_train: int, n_heldout: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of a training and a held-out set, the same number of each digit in both, shuffled."""
+    """Row indices of a training and a held-out set, as many of each digit in both, shuffled."""
     if n_train % N_CLASSES or n_heldout % N_CLASSES:
         raise UserError(
             f"n_train and n_heldout must be multiples of {N_CLASSES} (one share per digit)"
@@ -56,7 +56,8 @@ def display_batch(rng, labels: np.ndarray, n_display: int) -> np.ndarray:
 def histogram(a: np.ndarray, lo: float, hi: float, bins: int, closed: bool) -> np.ndarray:
     """Shares of the finite values of `a` in `bins` equal bins on [lo, hi), then in one for >= hi.
 
-    closed: hi itself belongs to the last bin (tanh reaches exactly 1.0 in float32), so the extra bin stays empty.
+    closed: hi itself belongs to the last bin (tanh reaches exactly 1.0 in float32), so the extra
+    bin stays empty.
     """
     a = a[np.isfinite(a)].ravel()
     index = np.clip(np.floor((a - lo) / (hi - lo) * bins), 0, bins - 1 if closed else bins).astype(
@@ -66,7 +67,7 @@ def histogram(a: np.ndarray, lo: float, hi: float, bins: int, closed: bool) -> n
 
 
 def hist_range(act: str, relu_max: float) -> tuple[float, float]:
-    """The fixed histogram range of a hidden activation: tanh's [-1, 1]; relu's positive part up to relu_max."""
+    """The histogram range of a hidden activation: tanh's [-1, 1]; relu's [0, relu_max]."""
     return (-1.0, 1.0) if act == "tanh" else (0.0, relu_max)
 
 
@@ -147,6 +148,8 @@ def mnist_run(
             "relu_max": relu_max,
             "chance_accuracy": 1 / N_CLASSES,
             "chance_cost": float(np.log(N_CLASSES)),
+            "glorot_over_lecun_first": theory.xavier_variance(X.shape[1], hidden[0])
+            / theory.lecun_variance(X.shape[1]),
         },
     )
     for run_name, run_rng in zip(RUNS, rng.spawn(len(RUNS))):
@@ -181,7 +184,7 @@ def mnist_run(
 def _frames(
     run, activations, X_held, y_held, shown, frames, bins, relu_max
 ) -> dict[str, np.ndarray]:
-    """Training cost, held-out accuracy, hidden-layer histograms and the display batch's predictions, per frame."""
+    """Per frame: training cost, held-out accuracy, layer histograms, display-batch predictions."""
     n_hidden = len(activations) - 1
     lo, hi = hist_range(activations[0], relu_max)
     states = [s.params for s in run.snapshots] + ([] if run.diverged else [run.final_params])
@@ -258,7 +261,7 @@ def _summary(run_name, run, params, arrays, steps_per_epoch) -> dict:
 
 
 def _edges(run_name, arrays, last) -> dict:
-    """The share of tanh units saturated, or of relu units inactive (a = 0), at the first and last frame."""
+    """The share of tanh units saturated, or of relu units at a = 0, at the first and last frame."""
     key = "saturated" if run_name.startswith("tanh") else "inactive"
     share = arrays[f"{run_name}.{key}"].mean(axis=1)
     return {

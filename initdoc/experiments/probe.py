@@ -1,4 +1,4 @@
-"""The 'In practice' pages: the probe's example printouts, and the numbers the framework cheat sheet quotes."""
+"""The probe page's example printouts, each as `python -m initdoc probe` prints it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from initdoc import probe
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
-# name: (architecture, activation, scheme), each printed on the probe page as `python -m initdoc probe` would.
+# name: (architecture, activation, scheme), each printed on the probe page.
 EXAMPLES = {
     "tanh": ("784-300-300-300-10", "tanh", "glorot_normal"),
-    "relu_xavier": ("784-100*29-10", "relu", "xavier_normal"),
+    "relu_glorot": ("784-100*29-10", "relu", "glorot_normal"),
     "relu_he": ("784-100*29-10", "relu", "he_normal"),
     "tanh_deep": ("784-100*29-10", "tanh", "glorot_normal"),
     "sigmoid_deep": ("784-100*29-10", "sigmoid", "glorot_normal"),
@@ -25,7 +25,7 @@ def hidden_rates(z2: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
 
 @experiment("probe", seed=0, batch=1000, probe_seed=0)
 def probe_examples(rng, batch, probe_seed) -> Result:
-    """The probe on a 4-layer tanh MLP and on 30-layer relu, tanh and sigmoid MLPs (its own seeded draws)."""
+    """The probe on a 4-layer tanh MLP and on 30-layer relu, tanh and sigmoid MLPs."""
     seed = probe_seed
     res = Result(
         values={"batch": batch, "seed": seed, "vanish": probe.VANISH, "explode": probe.EXPLODE}

@@ -1,10 +1,10 @@
-"""Xavier/Glorot: does a five-layer tanh network keep its activation and gradient variance per layer?"""
+"""Xavier/Glorot: does a tanh network keep its activation and gradient variance layer by layer?"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from initdoc import nn, schemes, theory
+from initdoc import nn, probe, schemes, theory
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -13,7 +13,7 @@ SCHEMES = {
     "normal_1": ("N(0, 1)", schemes.normal(0.0, 1.0)),
     "normal_small": ("N(0, 0.01²)", schemes.normal(0.0, 0.01)),
     "standard": ("U(±1/√n_in), 'standard'", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
-    "xavier": ("Xavier N(0, 1/n_in)", schemes.lecun_normal()),
+    "lecun": ("LeCun N(0, 1/n_in)", schemes.lecun_normal()),  # the article's "Xavier"
     "glorot_normal": ("Glorot normal", schemes.glorot_normal()),
     "glorot_uniform": ("Glorot uniform", schemes.glorot_uniform()),
     "tanh_gain": (
@@ -44,9 +44,8 @@ def mean_field(params, x_second_moment: float) -> tuple[np.ndarray, np.ndarray]:
             q = W.shape[0] * W.var() * var_a[-1]
         var_a.append(_gauss_mean(lambda z: np.tanh(z) ** 2, q))
         d_tanh_sq.append(_gauss_mean(lambda z: np.cosh(z) ** -4, q))
-    back = [
-        1.0
-    ]  # Var(dL/da_{l-1}) = n_out Var(W_l) E[tanh'(z_l)²] Var(dL/da_l), from the last hidden layer down
+    # Var(dL/da_{l-1}) = n_out Var(W_l) E[tanh'(z_l)²] Var(dL/da_l), from the last hidden layer down
+    back = [1.0]
     for l in range(len(var_a) - 1, 0, -1):
         W = params[l][0]
         back.append(back[-1] * W.shape[1] * W.var() * d_tanh_sq[l])
@@ -67,7 +66,7 @@ def _density(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 @experiment("xavier", seed=0, n_x=784, width=256, L=5, n_classes=10, m=1000, deep_L=50)
 def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
-    """A 784-256×5-10 tanh network on standard normal inputs: per-layer activations and gradients."""
+    """A 784-256×5-10 tanh network on normal noise: per-layer activations and gradients."""
     X = rng.standard_normal((m, n_x)).astype(np.float32)
     y = rng.integers(0, n_classes, m)
     sizes = [n_x] + [width] * L + [n_classes]
@@ -130,7 +129,7 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
             )
     res.values.update(
         {
-            "xavier.predicted_var_z1": n_x * theory.lecun_variance(n_x),
+            "lecun.predicted_var_z1": n_x * theory.lecun_variance(n_x),
             "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
             "glorot_var": theory.xavier_variance(n_x, width),
             "forward_var": theory.lecun_variance(n_x),
@@ -141,7 +140,7 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
         }
     )
     deep_sizes = [n_x] + [width] * deep_L + [n_classes]
-    for key in ("xavier", "tanh_gain"):
+    for key in ("lecun", "tanh_gain"):
         params = nn.init_params(rng, deep_sizes, SCHEMES[key][1], dtype=np.float32)
         rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
         var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1 : deep_L + 1]])
@@ -155,5 +154,74 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
         res.values[f"deep.{key}.vs_predicted"] = float(
             var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1]
         )
-    res.values["deep.xavier.twice_l_var"] = float(2 * deep_L * res.values["deep.xavier.var_aL"])
+    res.values["deep.lecun.twice_l_var"] = float(2 * deep_L * res.values["deep.lecun.var_aL"])
+    return res
+
+
+TANH_GAINS = (1.0, 1.05, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 5 / 3)
+PROFILED = {"gain_1": 1.0, "gain_tanh": 5 / 3}  # the gains whose layer-by-layer signal is drawn
+
+
+def tanh_fixed_point(sigma_w2: float) -> tuple[float, float]:
+    """Mean field of a bias-free tanh stack: q*, the fixed point of q ← σ_w² E[tanh²(√q ξ)] (0 if
+    σ_w² ≤ 1), and χ₁ = σ_w² E[tanh'(√q* ξ)²], the factor a layer there multiplies E[δ²] by."""
+    q = 0.0
+    if sigma_w2 > 1:  # a positive fixed point exists; find it by bisection
+        low, high = 1e-12, sigma_w2
+        for _ in range(60):
+            q = (low + high) / 2
+            if sigma_w2 * _gauss_mean(lambda z: np.tanh(z) ** 2, q) > q:
+                low = q
+            else:
+                high = q
+    return q, sigma_w2 * _gauss_mean(lambda z: np.cosh(z) ** -4, q)
+
+
+@experiment("tanh_gain", seed=0, width=256, depth=50, batch=256, draws=5, gains=TANH_GAINS)
+def tanh_gain(rng, width, depth, batch, draws, gains) -> Result:
+    """A 50-layer tanh stack with Glorot's variance × gain²: E[z²] forward and E[δ²] backward."""
+    res = Result(values={"width": width, "depth": depth, "batch": batch, "draws": draws})
+    sizes = [width] * (depth + 2)
+    hidden = slice(0, depth)
+    forward, backward = np.empty((len(gains), draws)), np.empty((len(gains), draws))
+    for i, g in enumerate(gains):
+        init = schemes.variance_scaling(g**2, "fan_avg", "normal")
+        for d in range(draws):
+            z2, d2 = probe.signal(nn.init_params(rng, sizes, init), "tanh", rng, batch)
+            z2, d2 = z2[hidden], d2[hidden]
+            forward[i, d], backward[i, d] = z2[-1] / z2[0], d2[0] / d2[-1]
+            for name, gain in PROFILED.items():
+                if g == gain and d == 0:
+                    res.arrays[f"{name}.z2"], res.arrays[f"{name}.d2"] = z2, d2 / d2[-1]
+    res.arrays.update({"gains": np.array(gains), "forward": forward, "backward": backward})
+    for name, gain in PROFILED.items():
+        i = gains.index(gain)
+        d2 = res[f"{name}.d2"]
+        late = d2[: depth // 2]  # the deeper half, seen from the output: past the transient
+        q_star, chi1 = tanh_fixed_point(gain**2)
+        res.values.update(
+            {
+                f"{name}.forward": float(np.median(forward[i])),
+                f"{name}.forward_low": float(forward[i].min()),
+                f"{name}.forward_high": float(forward[i].max()),
+                f"{name}.backward": float(np.median(backward[i])),
+                f"{name}.backward_low": float(backward[i].min()),
+                f"{name}.backward_high": float(backward[i].max()),
+                f"{name}.backward_per_layer": float((late[0] / late[-1]) ** (1 / (late.size - 1))),
+                f"{name}.q_star": q_star,
+                f"{name}.chi1": chi1,
+            }
+        )
+    median_back = np.median(backward, axis=1)
+    crossing = int(np.argmax(median_back > 1))  # the first gain whose gradient grows
+    res.values.update(
+        {
+            "balanced_chi1": tanh_fixed_point(gains[crossing] ** 2)[1],
+            "balanced_gain": float(gains[crossing]),
+            "balanced_forward": float(np.median(forward[crossing])),
+            "balanced_backward": float(median_back[crossing]),
+            "gain_lowest": float(gains[0]),
+            "gain_highest": float(gains[-1]),
+        }
+    )
     return res

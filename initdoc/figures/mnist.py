@@ -11,23 +11,23 @@ from initdoc.experiments.mnist import HIDDEN, INITS, RUNS, hist_range
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure, widget_data
 
-SHORT = {"zero": "zero", "uniform": "uniform", "xavier": "Xavier", "normal": "N(0, 1)", "he": "He"}
+SHORT = {"zero": "zero", "uniform": "uniform", "lecun": "LeCun", "normal": "N(0, 1)", "he": "He"}
 INIT_COLORS = {
     "zero": "black",
     "uniform": "sky",
-    "xavier": "blue",
+    "lecun": "blue",
     "normal": "vermillion",
     "he": "green",
 }
 CORRECT, WRONG = plots.COLORS["blue"], plots.COLORS["orange"]
-HIST_RUNS = ["tanh_normal", "tanh_uniform", "tanh_xavier", "relu_xavier", "relu_he"]
-BATCH_RUNS = ["tanh_normal", "tanh_xavier"]
+HIST_RUNS = ["tanh_normal", "tanh_uniform", "tanh_lecun", "relu_lecun", "relu_he"]
+BATCH_RUNS = ["tanh_normal", "tanh_lecun"]
 COST_TOP = 50.0  # a diverging run's cost leaves the plot; it is marked at this height
 SHARES_PER = 1000  # the explorer's histograms count shares of the values in thousandths
 
 
 def _label(run: str, short: bool = False) -> str:
-    """'tanh_xavier' -> 'Xavier N(0, 1/n_in), tanh' (short: 'Xavier, tanh')."""
+    """'tanh_lecun' -> 'LeCun N(0, 1/n_in), ..., tanh' (short: 'LeCun, tanh')."""
     act, init = run.split("_")
     return f"{SHORT[init] if short else INITS[init][0]}, {act}"
 
@@ -40,15 +40,20 @@ def _valid(res, run: str) -> int:
 @figure(
     "mnist_curves",
     "mnist",
-    caption="Training cost (the mean over the batches since the previous point) and accuracy on the held-out "
+    caption="Training cost (the mean over the batches since the previous point) and accuracy on "
+    "the held-out "
     "digits, for every initialization, with tanh hidden layers (top) and relu (bottom). The dashed "
     "lines mark chance: a cost of ln 10 and 10% accuracy. A run that diverged ends in a cross; its "
     "cost left the plot, so the cross sits on the top edge.",
-    alt="Four line plots. Left column: training cost against training step on a log scale; right column: "
+    alt="Four line plots. Left column: training cost against training step on a log scale; right "
+    "column: "
     "held-out accuracy against training step. Top row tanh, bottom row relu, one line per "
-    "initialization. Zero initialization stays on the chance lines; Xavier and He fall to low cost and "
-    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard normal with "
-    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in a cross "
+    "initialization. Zero initialization stays on the chance lines; LeCun and He fall to low "
+    "cost and "
+    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard "
+    "normal with "
+    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in "
+    "a cross "
     "marked diverged after a few steps.",
 )
 def curves(res):
@@ -116,14 +121,20 @@ def curves(res):
 @figure(
     "mnist_histograms",
     "mnist",
-    caption="Activations of the four hidden layers on the held-out digits, before training (grey outline) "
-    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, the "
+    caption="Activations of the four hidden layers on the held-out digits, before training (grey "
+    "outline) "
+    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, "
+    "the "
     "values exactly 0 are left out of the bars and given as a share in each panel; the last bar "
     "collects everything at or above the right edge.",
-    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, Xavier tanh, Xavier relu, He "
-    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 and +1 in "
-    "every layer before and after training. Uniform tanh starts narrow and narrows further with depth. "
-    "Xavier tanh stays spread across the range in every layer. For relu about half of the values are "
+    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, LeCun tanh, LeCun "
+    "relu, He "
+    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 "
+    "and +1 in "
+    "every layer before and after training. Uniform tanh starts narrow and narrows further with "
+    "depth. "
+    "LeCun tanh stays spread across the range in every layer. For relu about half of the values "
+    "are "
     "exactly zero and the rest spread between 0 and about 2.",
 )
 def histograms(res):
@@ -179,10 +190,13 @@ def histograms(res):
     "mnist",
     format="png",
     caption="The display batch: the same held-out digits, ten of each, with the class each network "
-    "predicts after training written under each digit. Blue with a tick: right; orange with a cross: "
+    "predicts after training written under each digit. Blue with a tick: right; orange with a "
+    "cross: "
     "wrong.",
-    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its predicted "
-    "label underneath. Under standard normal tanh most frames are orange crosses; under Xavier tanh almost all are "
+    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its "
+    "predicted "
+    "label underneath. Under standard normal tanh most frames are orange crosses; under LeCun "
+    "tanh almost all are "
     "blue ticks.",
 )
 def batch(res):

@@ -8,7 +8,7 @@ from initdoc.experiments.xavier import SCHEMES
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
-HISTOGRAMS = ["normal_1", "normal_small", "standard", "xavier", "glorot_normal", "glorot_uniform"]
+HISTOGRAMS = ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "glorot_uniform"]
 LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 SCHEME_COLORS = dict(
     zip(
@@ -19,7 +19,7 @@ SCHEME_COLORS = dict(
         ],
     )
 )
-WELL_SCALED = ["xavier", "glorot_normal", "glorot_uniform", "tanh_gain"]
+WELL_SCALED = ["lecun", "glorot_normal", "glorot_uniform", "tanh_gain"]
 PEAK = 6.0  # y-limit of the activation histograms; taller peaks are cut and marked
 
 
@@ -50,15 +50,18 @@ def _layer_histograms(ax, edges, hists, peak=None):
 @figure(
     "xavier_forward_hist",
     "xavier",
-    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer tanh network "
+    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer "
+    "tanh network "
     "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
     "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
-    "Xavier and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
+    "LeCun and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
     "height is written in the corner.",
-    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over the range "
+    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over "
+    "the range "
     "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
-    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
-    "depth. Xavier, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
+    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly "
+    "with "
+    "depth. LeCun, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
     "layer 1 to layer 5.",
 )
 def forward_hist(res):
@@ -80,14 +83,17 @@ def forward_hist(res):
 @figure(
     "xavier_backward_hist",
     "xavier",
-    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log scale relative to "
+    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log "
+    "scale relative to "
     "the root mean square gradient of layer 5 (0 means 'as large as in layer 5'). A layer whose "
     "histogram sits to the left of layer 5 gets smaller gradients: ten times smaller per unit step "
-    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the input.",
-    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for layers 1 to 5. "
+    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the "
+    "input.",
+    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for "
+    "layers 1 to 5. "
     "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
     "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
-    "Standard uniform: layer 1 about one unit left of layer 5. Xavier and both Glorot panels: the "
+    "Standard uniform: layer 1 about one unit left of layer 5. LeCun and both Glorot panels: the "
     "five histograms overlap, layer 1 shifted a little to the left.",
 )
 def backward_hist(res):
@@ -96,7 +102,8 @@ def backward_hist(res):
     for ax, key in zip(axes.flat, HISTOGRAMS):
         _layer_histograms(ax, edges, res[f"{key}.g_hist"])
         ax.set_title(
-            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = {res.values[f'{key}.backward_ratio']:.2g}"
+            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = "
+            f"{res.values[f'{key}.backward_ratio']:.2g}"
         )
     for ax in axes[1]:
         ax.set_xlabel("log₁₀ |dL/da| − log₁₀ rms(dL/da₅)")
@@ -109,18 +116,28 @@ def backward_hist(res):
 @figure(
     "xavier_variance",
     "xavier",
-    caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, divided by their "
-    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, divided by "
-    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under the "
-    "solid ones) are the prediction that treats each z as normal and propagates its variance through "
-    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance nearly "
-    "flat.",
-    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) flat near 1; "
-    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls steadily; Xavier "
-    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: relative "
-    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, standard "
-    "falls steadily, Xavier and Glorot fall a little, tanh gain rises a little. Right, linear scale: "
-    "Xavier and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
+    caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, "
+    "divided by their "
+    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, "
+    "divided by "
+    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under "
+    "the "
+    "solid ones) are the prediction that treats each z as normal and propagates its variance "
+    "through "
+    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance "
+    "nearly "
+    "flat, and under it the gradients grow towards the input.",
+    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) "
+    "flat near 1; "
+    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls "
+    "steadily; LeCun "
+    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: "
+    "relative "
+    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, "
+    "standard "
+    "falls steadily, LeCun and Glorot fall a little, tanh gain rises a little. Right, linear "
+    "scale: "
+    "LeCun and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
     "tanh-gain line to about two thirds.",
 )
 def variance(res):
@@ -153,17 +170,20 @@ def variance(res):
 @figure(
     "xavier_deep",
     "xavier",
-    caption="The same question fifty layers deep. Under Xavier N(0, 1/n_in) the variance of the tanh "
+    caption="The same question fifty layers deep. Under LeCun N(0, 1/n_in) the variance of the "
+    "tanh "
     "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
     "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
-    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The Xavier line falls "
-    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line drops "
+    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The LeCun line "
+    "falls "
+    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line "
+    "drops "
     "a little over the first few layers and then stays flat. Dotted prediction lines follow both.",
 )
 def deep(res):
     fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
     ax = axes[0, 0]
-    for key in ("xavier", "tanh_gain"):
+    for key in ("lecun", "tanh_gain"):
         var_a = res[f"deep.{key}.var_a"]
         layers = np.arange(1, len(var_a) + 1)
         ax.plot(layers, var_a, "o-", ms=3, color=SCHEME_COLORS[key], label=SCHEMES[key][0])
@@ -176,4 +196,59 @@ def deep(res):
     ax.set_xlabel("hidden layer l")
     ax.set_ylabel("Var(a) of the layer")
     ax.legend(loc="lower left")
+    return fig
+
+
+GAIN_COLORS = {"gain_1": plots.COLORS["blue"], "gain_tanh": plots.COLORS["purple"]}
+GAIN_LABELS = {"gain_1": "gain 1 (Glorot)", "gain_tanh": "gain 5/3"}
+
+
+@figure(
+    "xavier_tanh_gain",
+    "tanh_gain",
+    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] (solid) and "
+    "the "
+    "backpropagated E[δ²] relative to the last hidden layer (dashed), layer by layer, for Glorot's "
+    "variance (gain 1) and for it times the square of PyTorch's tanh gain 5/3. Right: the ratio "
+    "over the whole depth against the gain, forward (last hidden layer over the first) and "
+    "backward "
+    "(first over last); dots are medians over independent draws, bars their range, and between the "
+    "dotted lines the probe calls a signal held. Raising the gain keeps more of the forward signal "
+    "and turns the gradient from shrinking to growing: gain 1 loses both, 5/3 keeps the forward "
+    "signal and multiplies the gradient by thousands.",
+    alt="Two panels. Left, log scale against the hidden layer: with gain 1 both the forward and "
+    "the backward lines fall steadily, ending two orders of magnitude down; with gain 5/3 the "
+    "forward line drops a little and stays flat, while the backward line climbs steadily towards "
+    "the input, ending thousands of times higher. Right, log scale against the gain from 1 to 5/3: "
+    "the forward ratio rises slowly from about a hundredth to below one; the backward ratio rises "
+    "steeply from about a hundredth through 1 to thousands; both lie inside the dotted band only "
+    "for gains in between.",
+)
+def tanh_gain_depth(res):
+    fig, axes = plots.new_figure(1, 2, width=9.5, height=3.6)
+    left, right = axes[0]
+    for name, color in GAIN_COLORS.items():
+        z2, d2 = res[f"{name}.z2"], res[f"{name}.d2"]
+        layers = np.arange(1, z2.size + 1)
+        left.plot(layers, z2, "-", color=color, label=f"{GAIN_LABELS[name]}: E[z²] forward")
+        left.plot(layers, d2, "--", color=color, label=f"{GAIN_LABELS[name]}: E[δ²] backward")
+    left.set_yscale("log")
+    left.set_xlabel("hidden layer l")
+    left.set_ylabel("second moment")
+    left.legend(loc="upper right", fontsize=7)
+    gains = res["gains"]
+    for key, color, label in (
+        ("forward", plots.COLORS["green"], "forward: E[z²] last / first"),
+        ("backward", plots.COLORS["vermillion"], "backward: E[δ²] first / last"),
+    ):
+        r = res[key]
+        median = np.median(r, axis=1)
+        err = [median - r.min(axis=1), r.max(axis=1) - median]
+        right.errorbar(gains, median, yerr=err, fmt="o-", ms=4, color=color, label=label)
+    for bound in (0.1, 10):
+        right.axhline(bound, ls=":", color="0.4")
+    right.set_yscale("log")
+    right.set_xlabel("gain (standard deviation × gain)")
+    right.set_ylabel(f"ratio over {res.values['depth']} layers")
+    right.legend(loc="upper left", fontsize=7)
     return fig

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from initdoc.errors import UserError
 from initdoc.pipeline import written
+from initdoc.site.tables import TABLES
 
 FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
+TABLE = re.compile(r"^[ \t]*\{\{\s*table:\s*([A-Za-z0-9_]+)\s*\}\}[ \t]*$", re.MULTILINE)
 NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
 SPEC = re.compile(  # Python's format-spec mini-language, with the sizes kept small
     r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
@@ -189,6 +191,15 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     )
 
 
+def table_markdown(name: str, page_uri: str) -> str:
+    """A table generated from Python (initdoc.site.tables); it may quote values itself."""
+    if name not in TABLES:
+        raise PageReferenceError(
+            f"{page_uri}: unknown table '{name}'; known: {', '.join(sorted(TABLES))}"
+        )
+    return TABLES[name]()
+
+
 def code_block(match: re.Match, page_uri: str, values: dict) -> str:
     """`{{ code: a.b, c.d }}`: the values, one a line, as a fenced code block no value can close."""
     names = [n.strip() for n in match["names"].split(",")]
@@ -212,6 +223,7 @@ def code_block(match: re.Match, page_uri: str, values: dict) -> str:
 def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
     """Replace every reference in the prose of `markdown`; an unknown one raises, naming the page
     and the reference."""
+    markdown = TABLE.sub(lambda m: table_markdown(m.group(1), page_uri), markdown)
 
     def replace(match: re.Match) -> str:
         if match["code_block"]:
@@ -247,8 +259,8 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
             )
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
-            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
-            "or {{ thumbnail: name }}"
+            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
+            "{{ thumbnail: name }} or {{ table: name }}"
         )
 
     return PROSE_OR_NOT.sub(replace, markdown)
