@@ -19,6 +19,7 @@ def on_config(config):
     """Read the values and figures the build wrote; key executed notebooks to initdoc's code."""
     try:
         _data["values"], _data["figures"] = pages.load(figures_dir())
+        _data["verdicts"] = pages.load_verdicts(figures_dir())
     except pages.PageReferenceError as err:
         raise PluginError(str(err)) from err
     jupyter = config.plugins.get("mkdocs-jupyter")
@@ -47,6 +48,8 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     """Replace {{ ... }} references; an unknown one stops the build naming page and reference."""
     try:
-        return pages.expand(markdown, page.file.src_uri, _data["values"], _data["figures"])
+        return pages.expand(
+            markdown, page.file.src_uri, _data["values"], _data["figures"], _data["verdicts"]
+        )
     except pages.PageReferenceError as err:
         raise PluginError(str(err)) from err

@@ -8,13 +8,14 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from initdoc.pipeline import cache, registry
+from initdoc.pipeline import cache, registry, verdicts
 from initdoc.pipeline.atomic import write_text
 from initdoc.pipeline.paths import figures_dir
 
 STAMPS = ".stamps.json"
+VERDICTS = "verdicts.json"
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Report:
     drawn: list[str]
     values: dict
     stamps: dict[str, str]
+    verdicts: dict = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -61,7 +63,8 @@ def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
             else:
                 plots.save(fig.draw(result), out)
             drawn.append(fig.name)
-    return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
+    seconds = time.perf_counter() - start
+    return Report(name, ran, seconds, drawn, result.values, new_stamps, result.verdicts)
 
 
 def build(
@@ -142,3 +145,16 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
     write_text(out / "results.json", json.dumps(values, indent=1, sort_keys=True) + "\n")
     write_text(out / "figures.json", json.dumps(figures, indent=1, sort_keys=True) + "\n")
     write_text(out / STAMPS, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+    _write_verdicts(reports)
+
+
+def _write_verdicts(reports: list[Report]) -> None:
+    """Merge each experiment's verdicts into verdicts.json, keyed experiment.key."""
+    path = figures_dir() / VERDICTS
+    found = _read_json(path)
+    for report in reports:
+        found = {k: v for k, v in found.items() if not k.startswith(f"{report.name}.")}
+        found.update({f"{report.name}.{k}": v for k, v in report.verdicts.items()})
+    known = set(registry.EXPERIMENTS)
+    found = {k: verdicts.for_json(v) for k, v in found.items() if k.split(".", 1)[0] in known}
+    write_text(path, json.dumps(found, indent=1, sort_keys=True, allow_nan=False) + "\n")

@@ -1,4 +1,5 @@
-"""Page references: `{{ experiment.value }}` and `{{ figure: name }}` in Markdown, expanded at build."""
+"""Page references: `{{ experiment.value }}`, `{{ figure: name }}` and the verdicts
+(`{{ verdicts }}`, `{{ verdict: name }}`) in Markdown, expanded at build."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from initdoc.errors import UserError
 REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
+VERDICTS = re.compile(r"verdicts(?::\s*(\S+))?$")
+VERDICT = re.compile(r"verdict:\s*([a-z][a-z0-9_]*\.[a-z0-9_]+)(?:\.(outcome|sentence|claim))?$")
 
 
 class PageReferenceError(UserError):
@@ -29,6 +32,50 @@ def load(figures_dir: Path) -> tuple[dict, dict]:
             f"{err.filename} is missing: run `make figures` (python -m initdoc build) first"
         )
     return values, figures
+
+
+def load_verdicts(figures_dir: Path) -> dict:
+    """The verdicts (verdicts.json) the build wrote."""
+    try:
+        return json.loads((figures_dir / "verdicts.json").read_text())
+    except FileNotFoundError as err:
+        raise PageReferenceError(
+            f"{err.filename} is missing: run `make figures` (python -m initdoc build) first"
+        ) from err
+
+
+def _cell(text: str) -> str:
+    """Text escaped for HTML and for a Markdown table cell."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def verdict_table(page_uri: str, verdicts: dict) -> str:
+    """The Markdown table of every verdict whose page is `page_uri`, in the order of their names."""
+    rows = [v for _, v in sorted(verdicts.items()) if v["page"] == page_uri]
+    if not rows:
+        raise PageReferenceError(f"{page_uri}: no verdict in verdicts.json belongs to this page")
+    lines = [
+        "| claim | reported | measured here [95% interval] | draws | agrees if | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for v in rows:
+        shown = v["shown"]
+        if v["exact"]:
+            measured, draws = shown["estimate"], f"1, exact: {v['exact']}"
+        else:
+            measured, draws = f"{shown['estimate']} [{shown['low']}, {shown['high']}]", v["draws"]
+        cells = (v["claim"], v["reported"], measured, draws, f"{v['quantity']} {v['region']}")
+        lines.append(f"| {' | '.join(_cell(c) for c in cells)} | **{_cell(v['outcome'])}** |")
+    return "\n".join(lines)
+
+
+def verdict_words(name: str, part: str | None, verdicts: dict, page_uri: str) -> str:
+    """A verdict's sentence (the default), its outcome or its claim, escaped for HTML."""
+    if name not in verdicts:
+        raise PageReferenceError(
+            f"{page_uri}: unknown verdict '{name}' (see figures/verdicts.json)"
+        )
+    return html.escape(verdicts[name][part or "sentence"], quote=False)
 
 
 def scientific(value: float, digits: int = 2) -> str:
@@ -72,11 +119,17 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     )
 
 
-def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
+def expand(
+    markdown: str, page_uri: str, values: dict, figures: dict, verdicts: dict | None = None
+) -> str:
     """Replace every reference in `markdown`; an unknown one raises, naming the page and the reference."""
 
     def replace(match: re.Match) -> str:
         body = match.group(1)
+        if m := VERDICTS.match(body):
+            return verdict_table(m.group(1) or page_uri, verdicts or {})
+        if m := VERDICT.match(body):
+            return verdict_words(m.group(1), m.group(2), verdicts or {}, page_uri)
         if m := FIGURE.match(body):
             kind, name = m.groups()
             if name not in figures or figures[name]["file"].endswith(".json"):
@@ -98,8 +151,8 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
                 raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
-            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }} "
-            "or {{ thumbnail: name }}"
+            "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
+            "{{ thumbnail: name }}, {{ verdicts }} or {{ verdict: experiment.name }}"
         )
 
     return REFERENCE.sub(replace, markdown)
