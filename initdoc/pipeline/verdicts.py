@@ -71,6 +71,12 @@ def within(center: float, margin: float, text: str | None = None) -> Region:
     )
 
 
+def between(low: float, high: float, text: str | None = None) -> Region:
+    """The quantity lies between low and high (a ratio "within a factor of 2" is between ½ and 2);
+    the margin recorded is high."""
+    return Region(low, high, text or f"between {low:g} and {high:g}", high)
+
+
 @functools.cache
 def t_quantile(p: float, df: int) -> float:
     """The p-quantile of Student's t with df degrees of freedom (bisection on its CDF)."""
