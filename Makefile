@@ -51,5 +51,9 @@ bench: $(STAMP) ## print build, experiment and engine timings for this machine
 check-reproducible: $(STAMP) ## build twice from an empty cache and compare the bytes
 	$(PY) -m initdoc reproducible
 
+.PHONY: check-stable
+check-stable: $(STAMP) ## build the verdict experiments under three BLAS setups; outcomes must match
+	$(PY) -m initdoc check-stable
+
 clean: ## remove generated output (figures, site, caches)
 	rm -rf figures site .cache .pytest_cache
