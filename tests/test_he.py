@@ -71,7 +71,8 @@ def test_xavier_starts_at_the_cost_of_a_coin_flip(he_training_result):
     for depth in he_training_result["depths"]:
         first = he_training_result[f"d{depth}.xavier.first_cost"]
         assert first == pytest.approx(np.log(2), abs=1e-3)
-    assert he_training_result.values["he.first_cost"] > 2 * np.log(2)  # confident guesses
+    # He's outputs are of normal size from the start: its first cost is above ln 2
+    assert he_training_result.values["he.first_cost"] > np.log(2) + 0.05
 
 
 def test_he_leaves_the_plateau_far_sooner_at_every_depth(he_training_result):

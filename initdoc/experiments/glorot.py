@@ -281,11 +281,11 @@ def training_verdicts(errors: dict[str, np.ndarray]) -> dict[str, dict]:
     draws=DRAWS,
     L=5,
     width=128,
-    n_train=3500,
+    n_train=3000,
     n_valid=500,
     n_test=1000,
     lrs=(0.03, 0.1, 0.3),
-    epochs=15,
+    epochs=10,
     batch_size=10,
     seeds=SEEDS,
 )

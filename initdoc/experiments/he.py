@@ -494,7 +494,7 @@ def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size
                 f"{key}.first_cost": float(first.mean()),
                 # the deepest depth at which most runs left, and the first at which most did not
                 f"{key}.deepest_leaving": int(np.array(depths)[mostly_left].max(initial=0)),
-                f"{key}.stall_from": int(np.array(depths)[~mostly_left].min(initial=0)),
+                f"{key}.stall_from": int(min(np.array(depths)[~mostly_left], default=0)),
             }
         )
     res.verdicts.update(

@@ -41,11 +41,14 @@ def gauss(f, q):
 
 
 def q_star(sigma_w2, sigma_b2: float, iterations: int = 1000):
-    """The fixed point of the variance map q ← σ_w² ∫ Dz tanh(√q z)² + σ_b², from q = 1."""
+    """The fixed point of the variance map q ← σ_w² ∫ Dz tanh(√q z)² + σ_b², from q = 1
+    (iterated until it stops changing, at most `iterations` times)."""
     sigma_w2 = np.asarray(sigma_w2, float)
     q = np.ones_like(sigma_w2)
     for _ in range(iterations):
-        q = sigma_w2 * gauss(lambda u: np.tanh(u) ** 2, q) + sigma_b2
+        q, before = sigma_w2 * gauss(lambda u: np.tanh(u) ** 2, q) + sigma_b2, q
+        if np.array_equal(q, before):
+            break
     return q
 
 
@@ -108,14 +111,19 @@ def critical_sigma_w2(sigma_b2: float, lo: float = 1.0, hi: float = 4.0) -> floa
 
 def simulate(rng, sigma_w2: float, sigma_b2: float, width: int, depth: int):
     """q^l and c^l of two inputs through one random tanh network of `width` units:
-    W ~ N(0, σ_w²/n), b ~ N(0, σ_b²)."""
+    W ~ N(0, σ_w²/n), b ~ N(0, σ_b²), a fresh W and b per layer.
+
+    Only the two inputs' pre-activations are needed, and given the layer's inputs a they are
+    exactly Gaussian: unit j gets (a₀·W_j, a₁·W_j) with covariance (σ_w²/n) a aᵀ. So each layer
+    draws 2 × width numbers instead of a width × width matrix."""
     x = rng.standard_normal((2, width))
     x[1] = 0.6 * x[0] + 0.8 * x[1]  # two inputs with correlation about 0.6
     qs, cs = [], []
     a = x
     for _ in range(depth):
-        W = rng.standard_normal((width, width)) * np.sqrt(sigma_w2 / width)
-        z = a @ W + rng.standard_normal(width) * np.sqrt(sigma_b2)
+        cov = a @ a.T * (sigma_w2 / width)
+        root = np.linalg.cholesky(cov + 1e-12 * np.eye(2))  # jitter: c may round to exactly 1
+        z = root @ rng.standard_normal((2, width)) + rng.standard_normal(width) * np.sqrt(sigma_b2)
         qs.append(float((z[0] ** 2).mean()))
         cs.append(float((z[0] * z[1]).mean() / np.sqrt((z[0] ** 2).mean() * (z[1] ** 2).mean())))
         a = np.tanh(z)

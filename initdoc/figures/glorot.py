@@ -98,10 +98,10 @@ def weight_gradients(res):
     "epoch for the five seeds of each row, each at its chosen rate.",
     alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized "
     "tanh network falls fastest, the standard tanh network follows above it, the sigmoid network "
-    "stays flat at the cost of a uniform guess; one dotted normalized-tanh line, the largest rate, "
-    "sits far above all the others. Right, test error: the five standard and five normalized tanh "
-    "networks fall from chance to well below it, their bundles overlapping at the end; the five "
-    "sigmoid networks stay at chance.",
+    "stays flat at the cost of a uniform guess; the normalized network's dotted line at the "
+    "largest rate starts as high as the sigmoid's and comes down from there. Right, test error: "
+    "the five standard and five normalized tanh networks fall from chance to well below it, the "
+    "normalized bundle ending lower; the five sigmoid networks stay at chance.",
 )
 def mnist_training(res):
     fig, axes = plots.new_figure(1, 2, width=9, height=3.4)

@@ -153,5 +153,5 @@ def trainability_deepest(res):
     ax.set_ylim(3, res["depths"].max() * 2)
     ax.set_xlabel("ξ$_c$ (layers)")
     ax.set_ylabel("deepest trained depth L")
-    ax.legend(loc="upper left", fontsize=7)
+    ax.legend(loc="lower right", fontsize=7)
     return fig

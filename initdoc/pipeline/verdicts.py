@@ -145,6 +145,7 @@ class Claim:
     fmt: str = ".3g"
     exact: str | None = None
     min_draws: int = field(default=MIN_DRAWS)
+    order: int = 0  # its place among all declared claims: pages list verdicts in this order
 
     def __post_init__(self):
         if self.test not in TESTS:
@@ -217,6 +218,7 @@ class Claim:
             "shown": {"estimate": words["estimate"], "low": words["low"], "high": words["high"]},
             "sentence": self.says.get(outcome, UNDECIDED).format(**words),
             "checked_by": self.checked_by,
+            "order": self.order,
         }
 
 
@@ -238,7 +240,7 @@ CLAIMS: dict[str, Claim] = {}
 
 def declare(experiment: str, key: str, **fields) -> Claim:
     """Declare the claim experiment.key (see Claim) and list it with every other one."""
-    claim = Claim(experiment, key, **fields)
+    claim = Claim(experiment, key, order=len(CLAIMS), **fields)
     if claim.name in CLAIMS:
         raise ValueError(f"verdict '{claim.name}' declared twice")
     CLAIMS[claim.name] = claim
