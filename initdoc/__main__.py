@@ -110,6 +110,8 @@ def dispatch(args: argparse.Namespace) -> int:
         result, _ = cache.run(exp)
         for name, value in sorted(result.values.items()):
             print(f"{exp.name}.{name} = {value}")
+        for name, verdict in sorted(result.verdicts.items()):
+            print(f"verdict {exp.name}.{name}: {verdict['outcome']}. {verdict['sentence']}")
     elif args.command == "clean":
         return paths.clean()
     elif args.command == "probe":

@@ -147,3 +147,21 @@ def test_glorot_normal_and_uniform_agree(xavier_result):
     assert xavier_result["glorot_uniform.var_a"] == pytest.approx(
         xavier_result["glorot_normal.var_a"], rel=0.05
     )
+
+
+def test_the_keeps_verdict_can_go_either_way():
+    from initdoc.experiments.xavier import KEEPS_VARIANCE
+
+    rng = np.random.default_rng(0)
+    assert KEEPS_VARIANCE.judge(1.0 + rng.normal(0, 0.02, 10))["outcome"] == "agrees"
+    assert KEEPS_VARIANCE.judge(0.3 + rng.normal(0, 0.02, 10))["outcome"] == "disagrees"
+    assert KEEPS_VARIANCE.judge(0.8 + rng.normal(0, 0.05, 10))["outcome"] == "inconclusive"
+
+
+def test_xavier_does_not_keep_the_variance_over_any_draw(xavier_keeps_result, xavier_result):
+    ratios = xavier_keeps_result["ratios"]
+    assert ratios.max() < 0.8 and xavier_keeps_result.verdicts["same_variance"]["outcome"] == (
+        "disagrees"
+    )
+    # the single network the page's figures show is one of the same kind
+    assert ratios.min() / 2 < xavier_result.values["xavier.forward_ratio"] < ratios.max() * 2
