@@ -137,17 +137,18 @@ CRITICAL = verdicts.declare(
     "mean_field",
     "critical",
     page=PAGE,
-    claim="The critical σ_w² of tanh networks at σ_b² = 0.05",
+    claim="The critical $\\sigma_w^2$ of tanh networks at $\\sigma_b^2$ = 0.05",
     reported=f"≈ {PAPER_CRITICAL_SIGMA_W2} (as given to this page; the paper's text not checked)",
-    quantity="σ_w² where χ₁ = 1",
+    quantity="$\\sigma_w^2$ where χ₁ = 1",
     region=verdicts.within(PAPER_CRITICAL_SIGMA_W2, 0.005, "within 1.76 ± 0.005 (two decimals)"),
     test="exact",
     exact=_EXACT,
     draws=1,
     fmt=".4f",
     says={
-        "agrees": "The edge of chaos is at σ_w² = {estimate}, the value quoted to two decimals.",
-        "disagrees": "The edge of chaos is at σ_w² = {estimate}, not at the value quoted.",
+        "agrees": "The edge of chaos is at $\\sigma_w^2$ = {estimate}, the value quoted to two "
+        "decimals.",
+        "disagrees": "The edge of chaos is at $\\sigma_w^2$ = {estimate}, not at the value quoted.",
     },
     checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
 )
@@ -157,7 +158,7 @@ CHAOTIC_PHASE = verdicts.declare(
     page=PAGE,
     claim="Past the edge (χ₁ > 1) two inputs stop becoming identical: c* < 1",
     reported="yes",
-    quantity="largest stable c* on the grid above the critical σ_w²",
+    quantity="largest stable c* on the grid above the critical $\\sigma_w^2$",
     region=verdicts.below(1),
     test="exact",
     exact=_EXACT,
@@ -173,17 +174,18 @@ DIVERGES = verdicts.declare(
     "mean_field",
     "xi_c_diverges",
     page=PAGE,
-    claim="ξ_c diverges at the edge of chaos",
+    claim="$\\xi_c$ diverges at the edge of chaos",
     reported="yes",
-    quantity="ξ_c at the grid point nearest the edge over the larger of ξ_c at σ_w² = 1 and 4,",
+    quantity="$\\xi_c$ at the grid point nearest the edge over the larger of $\\xi_c$ at "
+    "$\\sigma_w^2$ = 1 and 4,",
     region=verdicts.above(10),
     test="exact",
     exact=_EXACT,
     draws=1,
     fmt=".0f",
     says={
-        "agrees": "ξ_c peaks at the edge, {estimate} times its value away from it.",
-        "disagrees": "ξ_c near the edge is only {estimate} times its value away from it.",
+        "agrees": "$\\xi_c$ peaks at the edge, {estimate} times its value away from it.",
+        "disagrees": "$\\xi_c$ near the edge is only {estimate} times its value away from it.",
     },
     checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
 )
@@ -196,7 +198,8 @@ def finite_width_claim(sigma_w2: float) -> verdicts.Claim:
         "mean_field",
         f"finite_width_q_{str(sigma_w2).replace('.', '_')}",
         page=PAGE,
-        claim=f"A tanh network of width 1000 at σ_w² = {sigma_w2} settles at the recursion's q*",
+        claim=f"A tanh network of width 1000 at $\\sigma_w^2$ = {sigma_w2} settles at the "
+        "recursion's q*",
         reported="the mean-field limit (wide networks)",
         quantity="measured variance over q*, last half of the layers, mean over networks,",
         region=verdicts.within(1, 0.05),
@@ -204,12 +207,12 @@ def finite_width_claim(sigma_w2: float) -> verdicts.Claim:
         draws=SIM_DRAWS,
         fmt=".3f",
         says={
-            "agrees": f"At σ_w² = {sigma_w2} the measured variance is {{estimate}} [{{low}}, "
-            "{high}] of q*: the recursion holds at this width.",
-            "disagrees": f"At σ_w² = {sigma_w2} the measured variance is {{estimate}} [{{low}}, "
-            "{high}] of q*: the recursion misses at this width.",
-            "inconclusive": f"At σ_w² = {sigma_w2} the measured variance, {{estimate}} [{{low}}, "
-            "{high}] of q*, is too uncertain to judge the recursion.",
+            "agrees": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance is "
+            "{estimate} [{low}, {high}] of q*: the recursion holds at this width.",
+            "disagrees": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance is "
+            "{estimate} [{low}, {high}] of q*: the recursion misses at this width.",
+            "inconclusive": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance, "
+            "{estimate} [{low}, {high}] of q*, is too uncertain to judge the recursion.",
         },
         checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
     )
@@ -402,9 +405,9 @@ TRAINED_AT = 0.9  # training accuracy that counts as trained (chance 0.5)
 
 BEYOND = _share_claim(
     "beyond_line",
-    "Networks deeper than 6ξ_c do not train",
+    "Networks deeper than $6\\,\\xi_c$ do not train",
     "they do not",
-    "share of the networks deeper than 6ξ_c that trained",
+    "share of the networks deeper than $6\\,\\xi_c$ that trained",
     verdicts.below(0.1),
     {
         "agrees": "Beyond the line almost nothing trains: {estimate} [{low}, {high}] of those "
@@ -417,9 +420,9 @@ BEYOND = _share_claim(
 )
 WITHIN = _share_claim(
     "within_line",
-    "Networks shallower than 6ξ_c train",
+    "Networks shallower than $6\\,\\xi_c$ train",
     "they do",
-    "share of the networks shallower than 6ξ_c that trained",
+    "share of the networks shallower than $6\\,\\xi_c$ that trained",
     verdicts.above(0.9),
     {
         "agrees": "Within the line networks train: {estimate} [{low}, {high}] of them did.",
@@ -437,25 +440,25 @@ def _beats_depth(side: str, phase: str):
         "trainability",
         f"{side}_beats_depth",
         page=PAGE,
-        claim=f"In the {phase} phase, depth measured in units of ξ_c tells the networks that train "
-        "better than depth alone",
-        reported="ξ_c sets the trainable depth",
-        quantity="right by the best rule on depth/ξ_c minus right by the best rule on depth, per "
-        "network, mean,",
+        claim=f"In the {phase} phase, depth measured in units of $\\xi_c$ tells the networks "
+        "that train better than depth alone",
+        reported="$\\xi_c$ sets the trainable depth",
+        quantity="right by the best rule on depth/$\\xi_c$ minus right by the best rule on depth, "
+        "per network, mean,",
         region=verdicts.above(0),
         test="mean",
         draws=PLANNED[side],
-        fmt="+.0%",
+        fmt=".0%",
         says={
-            "agrees": f"In the {phase} phase ξ_c carries what depth alone does not: the best rule "
-            "on depth/ξ_c is right for {estimate} [{low}, {high}] more of the networks than the "
-            "best rule on depth.",
-            "disagrees": f"In the {phase} phase depth alone does better than depth/ξ_c: the best "
-            "rule on depth/ξ_c is right for {estimate} [{low}, {high}] more of the networks than "
-            "the best rule on depth.",
-            "inconclusive": f"In the {phase} phase the best rules on depth/ξ_c and on depth cannot "
-            "be told apart: the first is right for {estimate} [{low}, {high}] more of the "
-            "networks.",
+            "agrees": f"In the {phase} phase $\\xi_c$ carries what depth alone does not: the best "
+            "rule on depth/$\\xi_c$ classifies {estimate} [{low}, {high}] more of the networks "
+            "right than the best rule on depth.",
+            "disagrees": f"In the {phase} phase depth alone does better than depth/$\\xi_c$: the "
+            "best rule on depth/$\\xi_c$ classifies {estimate} [{low}, {high}] more of the "
+            "networks right than the best rule on depth (fewer, when negative).",
+            "inconclusive": f"In the {phase} phase the best rules on depth/$\\xi_c$ and on depth "
+            "cannot be told apart: the first classifies {estimate} [{low}, {high}] more of the "
+            "networks right.",
         },
         checked_by="test_mean_field.py::test_trainability_verdicts_can_go_either_way",
     )
