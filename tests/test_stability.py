@@ -56,3 +56,11 @@ def test_the_two_fastest_verdict_experiments_are_stable(cli):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "stable: all" in proc.stdout
     assert proc.stdout.count("== ") == len(stability.CONFIGURATIONS)
+
+
+def test_the_snapshot_copies_the_project(tmp_path):
+    from initdoc.pipeline import snapshot
+
+    code = snapshot.take(tmp_path / "code")
+    assert (code / "initdoc" / "pipeline" / "verdicts.py").is_file()
+    assert (code / "mkdocs.yml").is_file() and (code / "docs" / "papers" / "saxe.md").is_file()

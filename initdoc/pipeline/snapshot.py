@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the project root: initdoc/pipeline/ is two down
 PARTS = ["initdoc", "hooks", "docs", "mkdocs.yml"]
 
 
