@@ -246,3 +246,10 @@ def test_the_site_shows_every_declared_verdict_with_the_draws_it_planned(built):
     for name, v in found.items():
         assert v["draws"] == v["planned_draws"], name
         assert v["outcome"] in verdicts.OUTCOMES
+
+
+def test_without_verdicts_json_a_verdict_reference_still_fails_naming_it(tmp_path):
+    found = pages.load_verdicts(tmp_path)
+    assert found == {}
+    with pytest.raises(pages.PageReferenceError, match="unknown verdict 'saxe.gap_grows'"):
+        pages.expand("{{ verdict: saxe.gap_grows }}", "papers/saxe.md", {}, {}, found)
