@@ -251,5 +251,5 @@ def test_the_site_shows_every_declared_verdict_with_the_draws_it_planned(built):
 def test_without_verdicts_json_a_verdict_reference_still_fails_naming_it(tmp_path):
     found = pages.load_verdicts(tmp_path)
     assert found == {}
-    with pytest.raises(pages.PageReferenceError, match="unknown verdict 'saxe.gap_grows'"):
+    with pytest.raises(pages.PageReferenceError, match=r"unknown verdict 'saxe\.gap_grows'"):
         pages.expand("{{ verdict: saxe.gap_grows }}", "papers/saxe.md", {}, {}, found)
