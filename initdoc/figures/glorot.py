@@ -91,11 +91,11 @@ def weight_gradients(res):
 @figure(
     "glorot_mnist_training",
     "glorot",
-    caption="Five hidden layers of 128 units trained on MNIST digits with minibatch SGD. Left: the "
-    "rate search, one network per rate on a seed of its own: the mean training cost over each "
-    "epoch, the solid line at the rate with the lowest validation error averaged over the last "
-    "epochs, dotted lines at the others. Right: the error on 1000 held-out test digits after each "
-    "epoch for the five seeds of each row, each at its chosen rate.",
+    caption="Five hidden layers of 128 units trained on 14 × 14 MNIST digits with minibatch SGD. "
+    "Left: the rate search, one network per rate on a seed of its own: the mean training cost over "
+    "each epoch, the solid line at the rate with the lowest validation error averaged over the "
+    "last epochs, dotted lines at the others. Right: the error on 1000 held-out test digits after "
+    "each epoch for the five seeds of each row, each at its chosen rate.",
     alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized "
     "tanh network falls fastest, the standard tanh network follows above it, the sigmoid network "
     "stays flat at the cost of a uniform guess; the normalized network's dotted line at the "
