@@ -22,7 +22,7 @@ LABELS = {
     "lsuv": "LSUV",
 }
 HIDDEN = ("relu", "tanh")
-SEEDS = 5
+SEEDS = 10
 TOL = 0.1
 TRAINED_AT = 0.8  # test accuracy that counts as "trains" on ten digits (chance: 0.1)
 NOT_WORSE = 0.01  # "better or equal" allows LSUV to fall short of the best standard start by this
@@ -168,7 +168,7 @@ def lsuv_verdicts(deviation: np.ndarray, accuracy: dict[str, dict[str, np.ndarra
     batch_size=64,
     tol=TOL,
     max_iter=10,
-    lr=0.01,
+    lr=0.005,
     momentum=0.9,
     steps=800,
     seeds=SEEDS,

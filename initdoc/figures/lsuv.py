@@ -26,7 +26,7 @@ SMOOTH = 25  # steps in the running mean of a minibatch cost
     "lsuv_variance",
     "lsuv",
     caption="Variance of each layer's pre-activation z<sup>[l]</sup> on the held-out digits, "
-    "before any training, for a 20-layer relu and a 20-layer tanh network (line: median over five "
+    "before any training, for a 20-layer relu and a 20-layer tanh network (line: median over ten "
     "seeds; band: the smallest to the largest). LSUV puts every layer near 1; Xavier and plain "
     "orthogonal weights let the relu signal die away by orders of magnitude.",
     alt="Two panels, relu and tanh, variance of z on a logarithmic axis against layer 1 to 21. "
@@ -59,7 +59,7 @@ def variance(res):
     "lsuv_training",
     "lsuv",
     caption="Training cost of the same networks on MNIST digits (momentum SGD, minibatches of 64, "
-    "the same learning rate for every start; running mean over 25 steps; line: median over five "
+    "the same learning rate for every start; running mean over 25 steps; line: median over ten "
     "seeds, band: the smallest to the largest). The dashed line is the cost level whose crossing "
     "the page counts.",
     alt="Two panels, relu and tanh, cost on a logarithmic axis against training step. In the relu "
