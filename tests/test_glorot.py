@@ -119,12 +119,14 @@ def test_the_seed_to_seed_spread_is_what_the_page_quotes(glorot_result):
 
 def test_the_largest_rate_is_a_bad_first_epoch_for_the_normalized_network(glorot_result):
     v, top = glorot_result.values, glorot_result.values["n_lrs"] - 1
+    # What the page describes of the rate search (one network per rate): at the largest rate the
+    # normalized network's first epoch costs more than at the next rate, and it ends with more
+    # saturated units.
     normalized = [v[f"tanh_normalized.lr{i}.first_epoch_cost"] for i in range(top + 1)]
-    assert normalized[top] > 2 * normalized[top - 1]
-    assert normalized[top] > v[f"tanh_standard.lr{top}.first_epoch_cost"]
+    assert normalized[top] > normalized[top - 1]
     assert (
         v[f"tanh_normalized.lr{top}.top_saturated_end"]
-        > 2 * v[f"tanh_normalized.lr{top - 1}.top_saturated_end"]
+        > v[f"tanh_normalized.lr{top - 1}.top_saturated_end"]
     )
 
 

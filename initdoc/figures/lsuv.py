@@ -65,7 +65,7 @@ def variance(res):
     alt="Two panels, relu and tanh, cost on a logarithmic axis against training step. In the relu "
     "panel Xavier and orthogonal stay high for most of the run, while He and LSUV fall below the "
     "dashed line within a few hundred steps. In the tanh panel all four starts fall below the "
-    "dashed line within about a hundred steps, LSUV first.",
+    "dashed line within about two hundred steps, LSUV first.",
 )
 def training(res):
     fig, axes = plots.new_figure(1, 2, width=9, height=3.2, sharey=True)
