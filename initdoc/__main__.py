@@ -1,5 +1,5 @@
-"""Command line: python -m initdoc build | list | run | probe | bench | reproducible | check-stable
-| page-weight | clean."""
+"""Command line: python -m initdoc build | list | run | probe | bench | reproducible |
+check-stable | page-weight | clean."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from initdoc.pipeline import environment
 environment.configure()  # before numpy is imported
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one line and exit status 2."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        from initdoc.errors import one_line
+
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see --help)\n")
 
 
 def positive_int(text: str) -> int:
@@ -41,6 +44,17 @@ def positive_float(text: str) -> float:
     return value
 
 
+HINTS = {
+    errno.ENOSPC: "; free some space and run the command again (nothing half-written is kept)",
+    errno.EDQUOT: "; free some space and run the command again (nothing half-written is kept)",
+    errno.EROFS: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.EACCES: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.EPERM: "; make the folder writable, or set INITDOC_ROOT to one that is",
+    errno.ENOTDIR: "; a file stands where a folder should be: move it away",
+    errno.EEXIST: "; a file stands where a folder should be: move it away",
+}
+
+
 def make_parser() -> Parser:
     """The CLI's commands and their arguments."""
     parser = Parser(prog="python -m initdoc", description=__doc__)
@@ -51,6 +65,9 @@ def make_parser() -> Parser:
     build.add_argument("names", nargs="*", help="only these experiments")
     build.add_argument("--jobs", "-j", **jobs)
     build.add_argument("--force", action="store_true", help="ignore the cache and rerun")
+    build.add_argument(
+        "--scheduler", metavar="ADDRESS", help="compute on this Dask cluster, e.g. tcp://host:8786"
+    )
     sub.add_parser("list", help="list the experiments and their figures")
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
@@ -71,6 +88,7 @@ def make_parser() -> Parser:
     bench.add_argument("--jobs", "-j", **{**jobs, "default": 2})
     bench.add_argument("--engine-only", action="store_true", help="skip the site builds")
     bench.add_argument("--site-only", action="store_true", help="only the site builds")
+    bench.add_argument("--lab-only", action="store_true", help="only the lab in chromium")
     bench.add_argument("--seconds", type=positive_float, default=2.0, help="per engine timing")
 
     reproducible = sub.add_parser("reproducible", help="build twice and compare the bytes")
@@ -94,10 +112,14 @@ def make_parser() -> Parser:
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command `args` names; its exit status."""
-    from initdoc.pipeline import build, cache, paths, registry
+    if args.command == "clean":  # needs only the standard library, so a broken .venv can clean
+        from initdoc.pipeline import paths
+
+        return paths.clean()
+    from initdoc.pipeline import build, cache, registry
 
     if args.command == "build":
-        build.build(args.names, jobs=args.jobs, force=args.force)
+        build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
     elif args.command == "list":
         registry.load_all()
         for exp in registry.EXPERIMENTS.values():
@@ -112,8 +134,6 @@ def dispatch(args: argparse.Namespace) -> int:
             print(f"{exp.name}.{name} = {value}")
         for name, verdict in sorted(result.verdicts.items()):
             print(f"verdict {exp.name}.{name}: {verdict['outcome']}. {verdict['sentence']}")
-    elif args.command == "clean":
-        return paths.clean()
     elif args.command == "probe":
         from initdoc import probe
 
@@ -121,7 +141,9 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "bench":
         from initdoc.tools import bench
 
-        return bench.main(args.jobs, args.engine_only, args.site_only, args.seconds)
+        return bench.main(
+            args.jobs, args.engine_only, args.site_only, args.seconds, lab_only=args.lab_only
+        )
     elif args.command == "reproducible":
         from initdoc.tools import reproducible
 
@@ -140,15 +162,23 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; a UserError becomes one line on stderr and exit status 2."""
-    from initdoc.errors import UserError
+    """Run the CLI; a UserError or a failed file operation becomes one line and exit status 2."""
+    from initdoc.errors import UserError, one_line
 
     args = make_parser().parse_args(argv)
     try:
         return dispatch(args)
     except UserError as err:
-        print(f"initdoc: error: {err}", file=sys.stderr)
-        return 2
+        print(f"initdoc: error: {one_line(str(err))}", file=sys.stderr)
+    except OSError as err:  # a read-only folder, a full disk, a file where a folder should be
+        print(f"initdoc: error: {one_line(file_error(err))}", file=sys.stderr)
+    return 2
+
+
+def file_error(err: OSError) -> str:
+    """Which file, what went wrong and what to do: 'FILE: No space left on device; free ...'."""
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or err}{HINTS.get(err.errno, '')}"
 
 
 if __name__ == "__main__":

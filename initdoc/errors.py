@@ -9,10 +9,18 @@ from collections.abc import Iterable
 class UserError(ValueError):
     """A mistake a person can fix; the CLI prints it as one line and exits with status 2."""
 
+    def __init__(self, message: str):
+        super().__init__(one_line(str(message)))
+
 
 def unknown(what: str, name: object, known: Iterable[str]) -> str:
-    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only when one is close)."""
+    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only if one is close)."""
     known = list(known)
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return f"unknown {what} '{name}'; known: {', '.join(known)}.{hint}"
+
+
+def one_line(message: str) -> str:
+    """`message` with line breaks and other control characters escaped, so it is one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)

@@ -1,4 +1,4 @@
-"""The probe: how the signal's size changes layer by layer in an MLP, predicted by the theory and measured.
+"""The probe: how the signal's size changes layer by layer in an MLP, predicted and measured.
 
 Forward, the signal of layer l is the second moment E[z_l²] of its pre-activations; backward it is
 E[δ_l²] with δ_l = ∂L/∂z_l, shown relative to the output layer's. The hidden layers use the chosen
@@ -20,6 +20,7 @@ the first that holds.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -43,7 +44,10 @@ SUGGESTED = {
 VANISH = 0.1  # an end-to-end ratio below this: the signal vanishes
 EXPLODE = 10.0  # above this: it explodes
 MAX_WEIGHTS = 20_000_000
-MAX_CELLS = 50_000_000  # batch × (sum of layer sizes)
+MAX_CELLS = 10_000_000  # batch × (sum of layer sizes)
+MAX_LAYERS = 10_000
+MAX_BYTES = 8 * (2 * MAX_WEIGHTS + 4 * MAX_CELLS)  # W and dW; z, a, dz and da (float64): 640 MB
+DIGITS = 9  # a size or repeat count has at most this many digits
 APPROXIMATE = {
     "tanh": "tanh is predicted by its linear regime (tanh z ≈ z), which ignores saturation "
     "and overestimates once E[z²] is not small"
@@ -53,7 +57,7 @@ NO_PREDICTION = {
     "and a sigmoid's have mean ½"
 }
 WIDTH = 88  # the printout's longest line
-SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?$")
+SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -77,43 +81,76 @@ class Probe:
 
     @property
     def forward(self) -> float:
-        """Measured E[z²] of the last hidden layer over the first's: what depth does to the signal."""
-        return (
-            float(self.measured_z2[self.hidden - 1] / self.measured_z2[0]) if self.hidden else 1.0
-        )
+        """Measured E[z²] of the last hidden layer over the first's: what depth does forward."""
+        return _ratio(self.measured_z2[: self.hidden])
 
     @property
     def backward(self) -> float:
-        """Measured E[δ²] of the first hidden layer over the last's: what depth does to the gradient."""
-        return (
-            float(self.measured_d2[0] / self.measured_d2[self.hidden - 1]) if self.hidden else 1.0
-        )
+        """Measured E[δ²] of the first hidden layer over the last's: what depth does backward."""
+        return _ratio(self.measured_d2[: self.hidden][::-1])
+
+    @property
+    def overflow(self) -> int | None:
+        """The first layer whose measured forward signal overflowed float64 (1-based), or None."""
+        bad = np.flatnonzero(~np.isfinite(self.measured_z2))
+        return int(bad[0]) + 1 if bad.size else None
 
     @property
     def verdict(self) -> str:
-        """'holds', 'vanishes' or 'explodes', or one word per direction when they differ."""
+        """'holds', 'vanishes', 'vanishes to zero' or 'explodes'; one per direction if different."""
+        if self.overflow is not None:  # the backward pass starts from the overflowed output
+            return "explodes forward (past float64) and was not measured backward"
         forward, backward = fate(self.forward), fate(self.backward)
         return forward if forward == backward else f"{forward} forward and {backward} backward"
 
 
+def _ratio(signal: np.ndarray) -> float:
+    """signal[-1] / signal[0]; inf once a value overflowed, 0 once the last underflowed to 0."""
+    if len(signal) < 2:
+        return 1.0
+    if not np.all(np.isfinite(signal)):  # inf, or NaN made from an inf: float64 overflowed
+        return math.inf
+    first, last = float(signal[0]), float(signal[-1])
+    if last == 0:
+        return 0.0
+    return math.inf if first == 0 else last / first
+
+
 def fate(ratio: float) -> str:
-    """'vanishes' below VANISH, 'explodes' above EXPLODE, 'holds' in between."""
+    """'vanishes' below VANISH ('vanishes to zero' at 0: it underflowed), 'explodes' above EXPLODE
+    (or at inf: it overflowed), 'holds' in between; a NaN has no fate."""
+    if math.isnan(ratio):
+        raise ValueError("a NaN ratio has no verdict")
+    if ratio == 0:
+        return "vanishes to zero"
     if ratio < VANISH:
         return "vanishes"
     return "explodes" if ratio > EXPLODE else "holds"
 
 
 def parse_architecture(text: str) -> tuple[int, ...]:
-    """'784-300-10' -> (784, 300, 10); 'N*K' stands for K layers of size N."""
-    sizes: list[int] = []
-    for item in text.split("-"):
-        match = SIZE.match(item.strip())
+    """'784-300-10' -> (784, 300, 10); 'N*K' stands for K layers of size N.
+
+    Sizes and counts are checked before the list is built, so no input makes it large.
+    """
+    counts: list[tuple[int, int]] = []
+    for item in text.split("-", MAX_LAYERS + 1):
+        match = SIZE.fullmatch(item.strip())
         if not match:
             raise UserError(
                 f"bad architecture '{text}': '{item}' is not a positive whole number; "
                 "write the layer sizes joined by '-', e.g. 784-300-10 (N*K repeats N K times)"
             )
-        sizes += [int(match.group(1))] * int(match.group(2) or 1)
+        size, repeat = match.group(1), match.group(2) or "1"
+        if len(size) > DIGITS or len(repeat) > DIGITS:
+            raise UserError(f"bad architecture '{text}': '{item}' is too large")
+        counts.append((int(size), int(repeat)))
+        if sum(k for _, k in counts) > MAX_LAYERS + 1:
+            raise UserError(
+                f"bad architecture '{text}': more than {MAX_LAYERS:,} layers; "
+                f"the probe takes at most {MAX_LAYERS:,}"
+            )
+    sizes = [n for n, k in counts for _ in range(k)]
     if len(sizes) < 2:
         raise UserError(
             f"bad architecture '{text}': it needs at least two sizes, an input and an output, "
@@ -146,7 +183,7 @@ def weight_variance(scheme: str, n_in: int, n_out: int) -> float:
 
 
 def moment_fractions(activation: str) -> tuple[float, float] | None:
-    """(E[f(z)²], E[f'(z)²]) / (E[z²], 1) for zero-mean normal z; None where the theory does not apply."""
+    """(E[f(z)²], E[f'(z)²]) / (E[z²], 1) for zero-mean normal z; None if no theory applies."""
     if activation in ("relu", "leaky_relu"):
         alpha = nn.LEAKY_SLOPE if activation == "leaky_relu" else 0.0
         half = theory.relu_moment_fraction(alpha)  # (1 + alpha²)/2, both for f(z)² and for f'(z)²
@@ -159,7 +196,7 @@ def moment_fractions(activation: str) -> tuple[float, float] | None:
 def predict(
     sizes: tuple[int, ...], activation: str, scheme: str
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Predicted E[z_l²] (inputs with E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
+    """Predicted E[z_l²] (inputs of E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
     fractions = moment_fractions(activation)
     if fractions is None:
         return None
@@ -167,28 +204,29 @@ def predict(
     L = len(sizes) - 1
     variances = [weight_variance(scheme, n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     z2, d2 = np.empty(L), np.empty(L)
-    z2[0] = sizes[0] * variances[0]
-    for l in range(1, L):
-        z2[l] = sizes[l] * variances[l] * moment * z2[l - 1]
-    d2[L - 1] = 1.0
-    for l in range(L - 2, -1, -1):
-        d2[l] = sizes[l + 2] * variances[l + 1] * slope * d2[l + 1]
+    with np.errstate(all="ignore"):  # a prediction past float64's range is inf or 0, as measured
+        z2[0] = sizes[0] * variances[0]
+        for l in range(1, L):
+            z2[l] = sizes[l] * variances[l] * moment * z2[l - 1]
+        d2[L - 1] = 1.0
+        for l in range(L - 2, -1, -1):
+            d2[l] = sizes[l + 2] * variances[l + 1] * slope * d2[l + 1]
     return z2, d2
 
 
 def measure(sizes: tuple[int, ...], activation: str, scheme: str, batch: int, seed: int):
-    """Measured E[z_l²] and E[δ_l²] / E[δ_L²] from one forward and backward pass on N(0, 1) inputs."""
+    """Measured E[z_l²] and E[δ_l²] / E[δ_L²]: one forward and backward pass on N(0, 1) inputs."""
     rng = np.random.default_rng(seed)
     params = nn.init_params(rng, sizes, schemes.get(scheme))
     activations = [activation] * (len(sizes) - 2) + ["identity"]
     x = rng.standard_normal((batch, sizes[0]))
-    with np.errstate(under="ignore"):
+    with np.errstate(all="ignore"):  # overflow and underflow are findings, judged by `fate`
         record = nn.forward(params, activations, x)
         error = rng.standard_normal(record.a[-1].shape)
         grads = nn.backward(params, record, record.a[-1] - error, "mse")  # ∂L/∂a_L = error / batch
         z2 = np.array([np.mean(z**2) for z in record.z[1:]])
         d2 = np.array([np.mean(dz**2) for dz in grads.dz[1:]])
-    return z2, d2 / d2[-1]
+        return z2, d2 / d2[-1]
 
 
 def run(
@@ -207,16 +245,25 @@ def run(
         raise UserError(
             f"batch must be at least 1 and seed at least 0; got batch {batch}, seed {seed}"
         )
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    if weights > MAX_WEIGHTS or batch * sum(sizes) > MAX_CELLS:
-        raise UserError(
-            f"network too large for the probe ({weights:,} weights, batch {batch}); "
-            f"keep under {MAX_WEIGHTS:,} weights and batch × sum of sizes under {MAX_CELLS:,}"
-        )
+    check_size(sizes, batch)
     predicted = predict(sizes, activation, scheme)
     z2, d2 = measure(sizes, activation, scheme, batch, seed)
     pz2, pd2 = predicted if predicted is not None else (None, None)
     return Probe(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2)
+
+
+def check_size(sizes: tuple[int, ...], batch: int) -> None:
+    """A UserError, before anything is allocated, if the probe would need more than MAX_BYTES."""
+    if len(sizes) < 2 or len(sizes) > MAX_LAYERS + 1 or min(sizes) < 1:
+        raise UserError(
+            f"a network needs 2 to {MAX_LAYERS + 1:,} sizes of at least 1; got {len(sizes):,}"
+        )
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if weights > MAX_WEIGHTS or batch * sum(sizes) > MAX_CELLS:
+        raise UserError(
+            f"network too large for the probe ({weights:,} weights, batch {batch:,}); "
+            f"keep under {MAX_WEIGHTS:,} weights and batch × sum of sizes under {MAX_CELLS:,}"
+        )
 
 
 def format_architecture(sizes: tuple[int, ...]) -> str:
@@ -239,11 +286,14 @@ def _num(value: float | None) -> str:
 
 def _ratios(probe: Probe) -> str:
     """'forward ×…, backward ×…' across the hidden layers."""
+    if probe.overflow is not None:
+        return f"forward past float64's largest number at layer {probe.overflow}"
     return f"forward ×{probe.forward:.2g}, backward ×{probe.backward:.2g}"
 
 
 def advice(probe: Probe) -> tuple[str, str]:
-    """The first scheme that holds the signal on this network, the theory's choice first; and what was measured."""
+    """The first scheme that holds the signal on this network, the theory's choice first; and what
+    was measured."""
     choice = SUGGESTED[probe.activation]
     family = FAMILIES[probe.scheme.split("_")[0]]
     candidates = [choice] + [name for name in CANDIDATES if name != choice]
@@ -256,12 +306,14 @@ def advice(probe: Probe) -> tuple[str, str]:
 
 
 def report(probe: Probe) -> str:
-    """The probe's printout: a table of every layer, notes on the prediction, and a one-line verdict."""
+    """The probe's printout: a table of every layer, notes on the prediction, and the verdict."""
     L = len(probe.sizes) - 1
     lines = [
-        f"network {format_architecture(probe.sizes)}: {L} layer{'s' * (L > 1)}, {probe.hidden} hidden "
+        f"network {format_architecture(probe.sizes)}: {L} layer{'s' * (L > 1)}, "
+        f"{probe.hidden} hidden "
         f"({probe.activation}), linear output",
-        f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, seed {probe.seed}",
+        f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, "
+        f"seed {probe.seed}",
         "backward pass from N(0, 1) noise at the output",
         "",
         f"{'':>17}{'E[z²] forward':^22}   {'E[δ²] backward, output = 1':^26}",

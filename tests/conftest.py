@@ -23,6 +23,7 @@ from initdoc.pipeline import build, cache, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIX = "_result"  # the fixture of experiment NAME is NAME_result
+FULL_FIXTURES = {"built", "site", "published"}
 FULL_MODULES = {"test_browser", "test_docs_snippets", "test_faults"}
 
 registry.load_all()
@@ -32,7 +33,7 @@ def pytest_collection_modifyitems(items):
     """Mark `full` every test that uses a result or the site, or lives in a full-tier module."""
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
-        needs_results = any(name.endswith(SUFFIX) for name in uses) or {"built", "site"} & uses
+        needs_results = any(name.endswith(SUFFIX) for name in uses) or FULL_FIXTURES & uses
         if needs_results or item.module.__name__ in FULL_MODULES:
             item.add_marker(pytest.mark.full)
 
@@ -60,6 +61,48 @@ for _name in registry.EXPERIMENTS:
 def site(built, tmp_path_factory) -> Path:
     """The site as `make site` builds it (same experiments), in a temporary folder; built once."""
     return built_site.build(tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium (Debian's, never a downloaded one) driven by Playwright."""
+    from playwright import sync_api
+
+    if not built_site.CHROMIUM.exists():
+        pytest.fail(
+            f"chromium not found at {built_site.CHROMIUM}: install it with "
+            "`apt-get install -y chromium` (Debian), as `.ci/run` does, or set INITDOC_CHROMIUM",
+            pytrace=False,
+        )
+    playwright = sync_api.sync_playwright().start()
+    chromium = playwright.chromium.launch(
+        executable_path=str(built_site.CHROMIUM), args=built_site.CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site's base URL on 127.0.0.1."""
+    url, server = built_site.serve(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def published(built, tmp_path_factory):
+    """(site folder, base URL): the site built for http://127.0.0.1:PORT/initdoc/ and served
+    there, as GitHub Pages serves a project site; built once."""
+    port = built_site.free_port()
+    address = f"http://127.0.0.1:{port}{built_site.PREFIX}"
+    site = built_site.build(tmp_path_factory.mktemp("published") / "site", SITE_URL=address)
+    url, server = built_site.serve(site, built_site.PREFIX, port)
+    yield site, url
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

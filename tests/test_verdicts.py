@@ -2,6 +2,7 @@
 writes, the tables pages print, and that every verdict on the site is declared and checked."""
 
 import ast
+import html
 import json
 import math
 from pathlib import Path
@@ -166,10 +167,11 @@ def test_a_page_table_lists_its_verdicts_with_interval_draws_and_margin():
     }
     table = pages.expand("{{ verdicts }}", "papers/demo.md", {}, {}, found)
     row = table.splitlines()[2]
-    assert "0.00 [−0.02, 0.02]" in row and "| 5 |" in row and "within 0 ± 0.1" in row
+    shown = html.unescape(row)
+    assert "0.00 [−0.02, 0.02]" in shown and "| 5 |" in row and "within 0 ± 0.1" in shown
     assert row.endswith("**agrees** |")
     sentence = pages.expand("{{ verdict: demo.claim }}", "papers/demo.md", {}, {}, found)
-    assert sentence == found["demo.claim"]["sentence"]
+    assert html.unescape(sentence) == found["demo.claim"]["sentence"]
     assert pages.expand("{{ verdict: demo.claim.outcome }}", "x.md", {}, {}, found) == "agrees"
 
 
@@ -187,7 +189,8 @@ def test_what_a_verdict_table_prints_is_escaped():
         **{**vars(claim(verdicts.within(0, 1))), "claim": "<script>x</script> | y"}
     )
     table = pages.verdict_table("papers/demo.md", {"demo.claim": bad.judge([0.0] * 5)})
-    assert "<script>" not in table and "&lt;script&gt;" in table and "\\|" in table
+    assert "<script>" not in table and "&#60;script&#62;" in table
+    assert table.splitlines()[2].count("|") == 7  # the claim's | cannot split the row
 
 
 # The build writes verdicts.json.
@@ -199,13 +202,13 @@ def test_the_build_merges_verdicts_into_verdicts_json(tmp_path, monkeypatch):
     registry.load_all()
     first = claim(verdicts.within(0, 0.1)).judge([0.0] * 5)
     report = build.Report("symmetry", True, 0.0, [], {}, {}, {"claim": first})
-    build._write_page_data([report], {})
+    build._write_page_data([report])
     written = json.loads((tmp_path / "figures" / "verdicts.json").read_text())
     assert set(written) == {"symmetry.claim"}
     assert {"page", "claim", "outcome", "estimate", "interval", "draws", "margin", "test"} <= set(
         written["symmetry.claim"]
     )
-    build._write_page_data([build.Report("symmetry", True, 0.0, [], {}, {}, {})], {})
+    build._write_page_data([build.Report("symmetry", True, 0.0, [], {}, {}, {})])
     assert json.loads((tmp_path / "figures" / "verdicts.json").read_text()) == {}
 
 
@@ -246,6 +249,14 @@ def test_the_site_shows_every_declared_verdict_with_the_draws_it_planned(built):
     for name, v in found.items():
         assert v["draws"] == v["planned_draws"], name
         assert v["outcome"] in verdicts.OUTCOMES
+
+
+def test_verdict_text_keeps_inline_math_and_escapes_the_rest():
+    kept = pages.verdict_text("at $N_l$ = 6")
+    assert "$N_l$" in kept and html.unescape(kept) == "at $N_l$ = 6"
+    assert pages.verdict_text("$6\\,\\xi_c$") == "$6\\,\\xi_c$"
+    link = pages.verdict_text("[x](javascript:alert(1)) $<b>$")
+    assert "[" not in link and "<b>" not in link and "(" not in link
 
 
 def test_without_verdicts_json_a_verdict_reference_still_fails_naming_it(tmp_path):

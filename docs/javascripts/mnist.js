@@ -1,35 +1,15 @@
 /* The MNIST explorer: replays the precomputed training runs in figures/mnist_explorer.json.
-   Vanilla JavaScript, no libraries. Each element with class "mnist-explorer" and a data-src
-   attribute (the JSON's URL, relative to the page) becomes one explorer. */
+   Vanilla JavaScript on widgets.js. Each element with class "mnist-explorer" and a data-src
+   attribute (the JSON's URL, relative to the page) becomes one explorer; the JSON carries the
+   menus' labels and the scale of its histogram counts (initdoc/figures/mnist.py). */
 (function () {
   "use strict";
 
+  var W = window.initdocWidgets, el = W.el;
   var BLUE = "#0072B2", ORANGE = "#E69F00", INK = "#222", GRID = "#bbb", MUTED = "#666";
-  var FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { node.appendChild(c); });
-    return node;
-  }
+  var FRAME_MS = 300;
 
   function percent(x, digits) { return (100 * x).toFixed(digits === undefined ? 1 : digits) + "%"; }
-
-  /* Size a canvas's backing store to its CSS box (sharp on high-DPI screens); returns a context in CSS pixels. */
-  function fit(canvas, height) {
-    var ratio = window.devicePixelRatio || 1, width = canvas.clientWidth || 300;
-    canvas.style.height = height + "px";
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.font = FONT;
-    return { ctx: ctx, w: width, h: height };
-  }
 
   /* The 100 display digits as one 280x280 canvas: dark ink on white. */
   function digitSheet(data) {
@@ -56,30 +36,26 @@
     this.sheet = digitSheet(data);
     this.frame = 0;
     this.wanted = 0;  // the frame the reader asked for; a shorter (diverged) run shows its last one
-    this.timer = null;
     this.build();
     this.select();
   }
 
   Explorer.prototype.build = function () {
     var self = this, data = this.data, id = this.root.id || "mnist-explorer";
-    this.act = el("select", { id: id + "-act" });
-    data.activations.forEach(function (a) { self.act.appendChild(el("option", { value: a, text: a })); });
-    this.init = el("select", { id: id + "-init" });
-    Object.keys(data.inits).forEach(function (k) {
-      self.init.appendChild(el("option", { value: k, text: data.inits[k] }));
+    this.act = W.select(id + "-act", data.activations.map(function (a) { return [a, a]; }), data.activations[0]);
+    this.init = W.select(id + "-init", Object.keys(data.inits).map(function (k) { return [k, data.inits[k]]; }), "xavier");
+    this.statusText = el("p", { class: "mx-visually-hidden", "aria-live": "polite" });
+    this.player = new W.Player({
+      id: id, interval: FRAME_MS, frames: 1,
+      show: function (i) { self.show(i); },
+      label: function (i) { return "after " + data.frames[i] + " updates"; },
+      state: function (playing) { self.statusText.setAttribute("aria-live", playing ? "off" : "polite"); },
     });
-    this.init.value = "xavier";
-    this.back = el("button", { type: "button", "aria-label": "previous frame", text: "◀ step" });
-    this.play = el("button", { type: "button", "aria-pressed": "false", text: "▶ play" });
-    this.forward = el("button", { type: "button", "aria-label": "next frame", text: "step ▶" });
-    this.range = el("input", { type: "range", id: id + "-frame", min: "0", max: "0", value: "0", step: "1" });
     this.banner = el("p", { class: "mx-banner", hidden: "hidden", role: "status" });
     this.stats = el("dl", { class: "mx-stats" });
-    this.statusText = el("p", { class: "mx-visually-hidden", "aria-live": "polite" });
     this.hists = [];
     var histBox = el("div", { class: "mx-hists" });
-    for (var l = 0; l < 4; l++) {
+    for (var l = 0; l < data.runs[Object.keys(data.runs)[0]].hist[0].length; l++) {
       var canvas = el("canvas", { role: "img" });
       this.hists.push(canvas);
       histBox.appendChild(el("figure", {}, [canvas, el("figcaption", { text: "hidden layer " + (l + 1) })]));
@@ -93,11 +69,9 @@
       el("label", { for: this.act.id, text: "Hidden activation" }), this.act,
       el("label", { for: this.init.id, text: "Initialization" }), this.init,
     ]);
-    var player = el("div", { class: "mx-player" }, [this.back, this.play, this.forward,
-      el("label", { for: this.range.id, class: "mx-range-label", text: "Frame" }), this.range]);
     this.root.textContent = "";
-    [controls, player, this.banner, this.stats, this.statusText,
-      el("h4", { text: "Activations of the four hidden layers (share of the held-out digits' values)" }), histBox,
+    [controls, this.player.node, this.banner, this.stats, this.statusText,
+      el("h4", { text: "Activations of the " + this.hists.length + " hidden layers (share of the held-out digits' values)" }), histBox,
       el("div", { class: "mx-batch" }, [
         el("figure", {}, [this.images, el("figcaption", { text: "Input: the batch of " + data.labels.length + " held-out digits" })]),
         el("figure", {}, [this.preds, el("figcaption", { text: "Predictions: blue ✓ right, orange ✗ wrong" })]),
@@ -110,23 +84,13 @@
 
     this.act.addEventListener("change", function () { self.select(); });
     this.init.addEventListener("change", function () { self.select(); });
-    this.back.addEventListener("click", function () { self.stop(); self.show(self.frame - 1); });
-    this.forward.addEventListener("click", function () { self.stop(); self.show(self.frame + 1); });
-    this.play.addEventListener("click", function () { self.timer ? self.stop() : self.start(); });
-    this.range.addEventListener("input", function () { self.stop(); self.show(+self.range.value); });
-    var width = this.root.clientWidth;
-    function redraw() {  // canvases are drawn at their CSS size, so redraw when the width changes
-      if (self.root.clientWidth !== width) { width = self.root.clientWidth; self.show(self.frame, true); }
-    }
-    if (window.ResizeObserver) new ResizeObserver(redraw).observe(this.root);
-    else window.addEventListener("resize", redraw);
+    W.onResize(this.root, function () { self.show(self.frame, true); });  // canvases follow their CSS width
   };
 
   /* Switch to the run chosen in the two selects, keeping the frame where possible. */
   Explorer.prototype.select = function () {
     this.key = this.act.value + "_" + this.init.value;
     this.run = this.data.runs[this.key];
-    this.range.max = String(this.run.n - 1);
     this.scales = this.run.hist[0].map(function (_, l) {
       var top = 1;
       this.run.hist.forEach(function (frame) { top = Math.max(top, Math.max.apply(null, frame[l])); });
@@ -136,34 +100,17 @@
     this.banner.hidden = d < 0;
     this.banner.textContent = d < 0 ? "" : "This run diverged at step " + d + ": the cost overflowed to infinity " +
       "and training stopped, so there is nothing to show after step " + this.data.frames[this.run.n - 1] + ".";
-    this.show(Math.min(this.wanted, this.run.n - 1), true);
+    var wanted = this.wanted;
+    this.player.setFrames(this.run.n);
+    this.player.go(Math.min(wanted, this.run.n - 1));
+    this.wanted = wanted;
   };
 
-  Explorer.prototype.start = function () {
-    var self = this;
-    if (this.frame >= this.run.n - 1) this.show(0);
-    this.play.textContent = "❚❚ pause";
-    this.play.setAttribute("aria-pressed", "true");
-    this.statusText.setAttribute("aria-live", "off");
-    this.timer = window.setInterval(function () {
-      if (self.frame >= self.run.n - 1) self.stop();
-      else self.show(self.frame + 1);
-    }, 300);
-  };
-
-  Explorer.prototype.stop = function () {
-    if (this.timer) window.clearInterval(this.timer);
-    this.timer = null;
-    this.play.textContent = "▶ play";
-    this.play.setAttribute("aria-pressed", "false");
-    this.statusText.setAttribute("aria-live", "polite");
-  };
-
+  /* Draw frame `frame` of the chosen run (called by the player). */
   Explorer.prototype.show = function (frame, keepWanted) {
     var data = this.data, run = this.run;
     this.frame = Math.max(0, Math.min(run.n - 1, frame));
     if (!keepWanted) this.wanted = this.frame;
-    this.range.value = String(this.frame);
     var step = data.frames[this.frame], per = data.steps_per_epoch;
     var epoch = step === 0 ? 0 : Math.ceil(step / per), batch = step === 0 ? 0 : (step - 1) % per + 1;
     var wrong = this.misclassified();
@@ -180,7 +127,6 @@
     rows.forEach(function (r) {
       this.stats.appendChild(el("div", {}, [el("dt", { text: r[0] }), el("dd", { text: r[1] })]));
     }, this);
-    this.range.setAttribute("aria-valuetext", "after " + step + " updates");
     this.statusText.textContent = this.init.options[this.init.selectedIndex].text + ", " + this.act.value +
       ", after " + step + " updates: training cost " + run.cost[this.frame] + ", held-out accuracy " +
       percent(accuracy) + ", " + wrong + " of " + data.labels.length + " digits in the batch misclassified.";
@@ -200,7 +146,7 @@
   Explorer.prototype.drawHist = function (l) {
     var spec = this.data.hist[this.act.value], relu = this.act.value === "relu";
     var counts = this.run.hist[this.frame][l], top = this.scales[l];
-    var c = fit(this.hists[l], 130), ctx = c.ctx, pad = { l: 30, r: 6, t: 16, b: 20 };
+    var c = W.fit(this.hists[l], 130), ctx = c.ctx, pad = { l: 30, r: 6, t: 16, b: 20 };
     var bars = spec.bins + (relu ? 1 : 0), bw = (c.w - pad.l - pad.r) / bars, ph = c.h - pad.t - pad.b;
     ctx.fillStyle = BLUE;
     for (var b = 0; b < bars; b++) {
@@ -218,26 +164,26 @@
                      : [[0, String(spec.lo)], [spec.bins / 2, "0"], [spec.bins, String(spec.hi)]];
     ticks.forEach(function (t) { ctx.fillText(t[1], pad.l + t[0] * bw, c.h - 5); });
     ctx.textAlign = "right";
-    ctx.fillText(percent(top / 1000, 0), pad.l - 4, pad.t + 4);
+    ctx.fillText(percent(top / this.data.shares_per, 0), pad.l - 4, pad.t + 4);
     ctx.fillText("0", pad.l - 4, pad.t + ph);
-    var zero = this.run.zero[this.frame][l] / 1000;
+    var zero = this.run.zero[this.frame][l] / this.data.shares_per;
     if (relu) {
       ctx.fillStyle = MUTED;
       ctx.fillText("a = 0: " + percent(zero, 0), c.w - pad.r, pad.t - 4);
     }
     this.hists[l].setAttribute("aria-label", "histogram of hidden layer " + (l + 1) + " activations" +
-      (relu ? ", " + percent(zero, 0) + " of them exactly 0" : "") + "; tallest bar " + percent(top / 1000, 0));
+      (relu ? ", " + percent(zero, 0) + " of them exactly 0" : "") + "; tallest bar " + percent(top / this.data.shares_per, 0));
   };
 
   Explorer.prototype.drawImages = function () {
-    var c = fit(this.images, this.images.clientWidth || 280), ctx = c.ctx;
+    var c = W.fit(this.images, this.images.clientWidth || 280), ctx = c.ctx;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.sheet, 0, 0, c.w, c.h);
   };
 
   Explorer.prototype.drawPreds = function () {
     var pred = this.run.pred[this.frame], labels = this.data.labels;
-    var c = fit(this.preds, this.preds.clientWidth || 280), ctx = c.ctx;
+    var c = W.fit(this.preds, this.preds.clientWidth || 280), ctx = c.ctx;
     var cw = c.w / 10, ch = c.h / 10, wrong = 0;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
@@ -259,7 +205,7 @@
   /* A small line chart of one quantity over all frames of the run, with the current frame marked. */
   Explorer.prototype.drawCurve = function (canvas, values, logScale) {
     var frames = this.data.frames, last = frames[frames.length - 1];
-    var c = fit(canvas, 110), ctx = c.ctx, pad = { l: 40, r: 8, t: 8, b: 18 };
+    var c = W.fit(canvas, 110), ctx = c.ctx, pad = { l: 40, r: 8, t: 8, b: 18 };
     var pw = c.w - pad.l - pad.r, ph = c.h - pad.t - pad.b;
     var lo = logScale ? 0.01 : 0, hi = logScale ? 100 : 1;
     function ty(v) {
@@ -303,23 +249,11 @@
       " updates; the current frame is marked");
   };
 
-  function boot(root) {
-    var url = root.getAttribute("data-src");
-    fetch(url).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
-      return response.json();
-    }).then(function (data) {
-      new Explorer(root, data);
+  W.boot(".mnist-explorer[data-src]", function (root) {
+    W.load(root.getAttribute("data-src")).then(function (data) {
+      root.explorer = new Explorer(root, data);
     }).catch(function (err) {
-      root.textContent = "The MNIST explorer could not load its data (" + err.message + "). " +
-        "The figures below show the same runs.";
+      W.fail(root, "The MNIST explorer", err, "The figures below show the same runs.");
     });
-  }
-
-  function ready() {
-    Array.prototype.forEach.call(document.querySelectorAll(".mnist-explorer[data-src]"), boot);
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
-  else ready();
+  });
 })();

@@ -14,7 +14,7 @@ from initdoc import theory
 
 z = sp.Symbol("z", real=True)
 s = sp.Symbol("sigma", positive=True)
-density = sp.exp(-z**2 / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi))
+density = sp.exp(-(z**2) / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi))
 second_moment = sp.integrate(z**2 * density, (z, 0, sp.oo))  # E[relu(z)^2]
 display(Math(r"E[\mathrm{relu}(z)^2] = " + sp.latex(sp.simplify(second_moment))))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import mnist, nn, schemes, train
-from initdoc.experiments.mnist import split
+from initdoc.experiments.mnist import data_digest, split
 from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
@@ -282,6 +282,7 @@ def training_verdicts(errors: dict[str, np.ndarray]) -> dict[str, dict]:
 @experiment(
     "glorot",
     seed=0,
+    inputs=data_digest,
     data=mnist.source(),
     n_probe=1000,
     probe_width=1000,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import mnist, nn, schemes, train
-from initdoc.experiments.mnist import split
+from initdoc.experiments.mnist import data_digest, split
 from initdoc.lsuv import lsuv_with_history
 from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
@@ -160,6 +160,7 @@ def lsuv_verdicts(deviation: np.ndarray, accuracy: dict[str, dict[str, np.ndarra
 @experiment(
     "lsuv",
     seed=0,
+    inputs=data_digest,
     data=mnist.source(),
     depth=20,
     width=48,

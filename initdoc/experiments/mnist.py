@@ -70,9 +70,15 @@ def hist_range(act: str, relu_max: float) -> tuple[float, float]:
     return (-1.0, 1.0) if act == "tanh" else (0.0, relu_max)
 
 
+def data_digest(params: dict) -> str:
+    """The digest of the MNIST files an experiment with these parameters reads (for its cache key)."""
+    return mnist.digest(params["data"])
+
+
 @experiment(
     "mnist",
     seed=0,
+    inputs=data_digest,
     data=mnist.source(),
     n_train=4000,
     n_heldout=1000,

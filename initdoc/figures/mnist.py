@@ -23,6 +23,7 @@ CORRECT, WRONG = plots.COLORS["blue"], plots.COLORS["orange"]
 HIST_RUNS = ["tanh_normal", "tanh_uniform", "tanh_xavier", "relu_xavier", "relu_he"]
 BATCH_RUNS = ["tanh_normal", "tanh_xavier"]
 COST_TOP = 50.0  # a diverging run's cost leaves the plot; it is marked at this height
+SHARES_PER = 1000  # the explorer's histograms count shares of the values in thousandths
 
 
 def _label(run: str, short: bool = False) -> str:
@@ -217,7 +218,8 @@ def batch(res):
 
 
 def _quantized_runs(res) -> dict:
-    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in per-mille."""
+    """Each run's frames as small numbers: costs to 4 digits, accuracy as counts, histograms in
+    shares of SHARES_PER."""
     n_heldout = res.values["n_heldout"]
     runs = {}
     for run in RUNS:
@@ -226,17 +228,17 @@ def _quantized_runs(res) -> dict:
             "n": n,
             "diverged_at": res.values[f"{run}.diverged_at"],
             "cost": [float(f"{c:.4g}") for c in res[f"{run}.train_cost"][:n]],
-            "correct": [int(round(a * n_heldout)) for a in res[f"{run}.accuracy"][:n]],
+            "correct": [round(a * n_heldout) for a in res[f"{run}.accuracy"][:n]],
             "pred": ["".join(map(str, p)) for p in res[f"{run}.predictions"][:n]],
-            "hist": np.rint(1000 * res[f"{run}.hist"][:n]).astype(int).tolist(),
-            "zero": np.rint(1000 * res[f"{run}.inactive"][:n]).astype(int).tolist(),
+            "hist": np.rint(SHARES_PER * res[f"{run}.hist"][:n]).astype(int).tolist(),
+            "zero": np.rint(SHARES_PER * res[f"{run}.inactive"][:n]).astype(int).tolist(),
         }
     return runs
 
 
 @widget_data("mnist_explorer", "mnist")
 def explorer(res) -> dict:
-    """Everything the MNIST explorer draws: the display digits, and per run and frame what the network did."""
+    """What the MNIST explorer draws: the display digits, and what each run did at each frame."""
     v = res.values
     return {
         "source": v["source"],
@@ -253,6 +255,7 @@ def explorer(res) -> dict:
         "labels": "".join(map(str, res["display_labels"])),
         "inits": {name: label for name, (label, _) in INITS.items()},
         "activations": list(HIDDEN),
+        "shares_per": SHARES_PER,
         "hist": {
             act: {
                 "lo": hist_range(act, v["relu_max"])[0],

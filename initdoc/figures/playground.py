@@ -33,7 +33,7 @@ def _index(hidden: str, dataset: str, scheme: str) -> tuple[int, int, int]:
 
 
 def _plotted_steps(steps: int) -> np.ndarray:
-    """Every step up to 100, then 400 log-spaced ones: the curve's shape at a fraction of the points."""
+    """Every step up to 100, then 400 log-spaced ones: the curve's shape from fewer points."""
     return np.unique(
         np.concatenate([np.arange(min(100, steps)), np.geomspace(100, steps - 1, 400).astype(int)])
     )
@@ -182,42 +182,60 @@ def magnitudes(res):
     return fig
 
 
-# The widget data: one compact file per (data set, hidden activation), loaded when the reader picks it.
-# Weights stay float32 (the widget computes the decision boundary from them, and coarser weights move the
-# steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored on a log scale.
+# The widget data: one compact file per (data set, hidden activation), loaded when the reader picks
+# it. Weights stay float32 (the widget computes the decision boundary from them, and coarser weights
+# move the steep boundaries of too-large runs visibly); costs and gradients, only drawn, are stored
+# on a log scale.
+# ENCODING travels in every file: the widget and the tests decode with the numbers written there.
 
-COST_RANGE = (-9.0, 4.0)  # log10 of the cost, stored as uint16 over this range (0 means not finite)
-GRAD_RANGE = (
-    -10.0,
-    3.0,
-)  # log10 |gradient|, stored as int8 sign * (1..127) over this range (0 means |g| below)
+ENCODING = {
+    # code = round((log10 cost - lo) / (hi - lo) * levels) + 1, as uint16; 0 for a cost not finite
+    "cost": {"dtype": "<u2", "log10_range": [-9.0, 4.0], "levels": 65534},
+    # code = sign * (round((log10 |g| - lo) / (hi - lo) * levels) + 1), as int8; 0 where |g| < 10^lo
+    "grads": {"dtype": "<i1", "log10_range": [-10.0, 3.0], "levels": 126},
+    "weights": {"dtype": "<f4"},
+}
+FILE = "playground_{dataset}_{hidden}"  # the widget data's name, one per choice
 
 
 def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(
-        np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
-    ).decode()
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode()
+
+
+def _level(values: np.ndarray, spec: dict) -> np.ndarray:
+    """round((log10 values - lo) / (hi - lo) * levels) + 1, clipped to 1 .. levels + 1."""
+    lo, hi = spec["log10_range"]
+    with np.errstate(all="ignore"):
+        level = np.round((np.log10(values) - lo) / (hi - lo) * spec["levels"]) + 1
+    return np.clip(level, 1, spec["levels"] + 1)
 
 
 def encode_cost(costs: np.ndarray) -> np.ndarray:
-    """Costs as uint16 codes of log10(cost) over COST_RANGE; 0 for a cost that is not finite."""
-    lo, hi = COST_RANGE
-    with np.errstate(all="ignore"):
-        code = np.round((np.log10(costs) - lo) / (hi - lo) * 65534) + 1
-    return np.where(np.isfinite(code), np.clip(code, 1, 65535), 0).astype(np.uint16)
+    """Costs as uint16 codes of log10(cost) (see ENCODING); 0 for a cost that is not finite."""
+    spec = ENCODING["cost"]
+    code = np.where(np.isfinite(costs) & (costs > 0), _level(costs, spec), 0)
+    return code.astype(spec["dtype"])
 
 
 def encode_grads(grads: np.ndarray) -> np.ndarray:
-    """Gradients as int8 codes: sign * (1..127) over log10 |g| in GRAD_RANGE; 0 where |g| < 10^GRAD_RANGE[0]."""
-    lo, hi = GRAD_RANGE
-    with np.errstate(divide="ignore"):
-        level = np.round((np.log10(np.abs(grads)) - lo) / (hi - lo) * 126) + 1
-    level = np.where(np.abs(grads) >= 10**lo, np.clip(level, 1, 127), 0)
-    return (np.sign(grads) * level).astype(np.int8)
+    """Gradients as int8 codes sign * level of log10 |g| (see ENCODING); 0 below the range."""
+    spec = ENCODING["grads"]
+    shown = np.abs(grads) >= 10 ** spec["log10_range"][0]
+    return (np.sign(grads) * np.where(shown, _level(np.abs(grads), spec), 0)).astype(spec["dtype"])
+
+
+def choices() -> dict:
+    """The widget's menus, [value, label] in order: data sets, initializations, activations."""
+    return {
+        "dataset": [[d, TITLES[d]] for d in DATASETS],
+        "scheme": [[s, _legend_label(s)] for s in ORDER],
+        "hidden": [[h, h] for h in HIDDEN],
+    }
 
 
 def payload(res, dataset: str, hidden: str) -> dict:
-    """The widget's data for one (data set, hidden activation): every scheme's cost, weights and gradients."""
+    """The widget's data for one (data set, hidden activation): each scheme's costs, weights and
+    gradients."""
     d = DATASETS.index(dataset)
     steps = res.values["steps"]
     cost_steps = np.unique(np.concatenate([res["frames"], np.arange(0, steps, 25), [steps - 1]]))
@@ -237,21 +255,23 @@ def payload(res, dataset: str, hidden: str) -> dict:
             "regime": res.values[key + ".regime"],
             "accuracy": round(res.values[key + ".accuracy"], 4),
             "cost": _b64(encode_cost(res["costs"][i][cost_steps])),
-            "weights": _b64(weights.astype(np.float32)),
+            "weights": _b64(weights.astype(ENCODING["weights"]["dtype"])),
             "grads": _b64(encode_grads(grads)),
         }
     return {
         "dataset": dataset,
         "title": TITLES[dataset],
         "hidden": hidden,
+        "file": FILE,
+        "choices": choices(),
+        "tensors": TENSORS,
         "sizes": list(SIZES),
         "lr": res.values["lr"],
         "steps": steps,
         "extent": list(data.EXTENT),
         "frames": res["frames"].tolist(),
         "cost_steps": cost_steps.tolist(),
-        "cost_range": list(COST_RANGE),
-        "grad_range": list(GRAD_RANGE),
+        "encoding": ENCODING,
         "chance": round(CHANCE, 6),
         "points": np.round(res["X"][d], 2).ravel().tolist(),
         "labels": res["y"][d].ravel().astype(int).tolist(),
@@ -261,7 +281,7 @@ def payload(res, dataset: str, hidden: str) -> dict:
 
 
 def _register(dataset: str, hidden: str) -> None:
-    @widget_data(f"playground_{dataset}_{hidden}", "playground")
+    @widget_data(FILE.format(dataset=dataset, hidden=hidden), "playground")
     def draw(res):
         return payload(res, dataset, hidden)
 

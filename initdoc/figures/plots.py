@@ -22,6 +22,7 @@ COLORS = {
     "black": "#000000",
 }
 CYCLE = [COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]
+CARD_DPI = 80  # the PNG card of an SVG figure, for links shared elsewhere (Open Graph)
 CLASS_CMAP = "RdBu_r"  # decision boundaries: class 0 blue, class 1 red, 0.5 white
 
 STYLE = {
@@ -52,13 +53,18 @@ def new_figure(nrows: int = 1, ncols: int = 1, width: float = 7.5, height: float
     )
 
 
-def save(fig, path: Path) -> None:
-    """Write `fig` byte-for-byte reproducibly (no dates, no version strings), atomically."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".")
-    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
-    with atomic_write(path) as tmp:
-        fig.savefig(tmp, format=fmt, metadata=metadata, dpi=110 if fmt == "png" else None)
+def save(fig, path: Path, card: Path | None = None) -> None:
+    """Write `fig` byte-for-byte reproducibly (no dates, no version strings), atomically.
+
+    `card`, if given, also gets a small PNG of it: the picture a link to its page shows.
+    """
+    for target, dpi in ((Path(path), 110), (card, CARD_DPI)):
+        if target is None:
+            continue
+        fmt = target.suffix.lstrip(".")
+        metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+        with atomic_write(target) as tmp:
+            fig.savefig(tmp, format=fmt, metadata=metadata, dpi=dpi if fmt == "png" else None)
     plt.close(fig)
 
 

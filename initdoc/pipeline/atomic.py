@@ -1,4 +1,8 @@
-"""Atomic file writes: a reader sees the old file or the whole new one, never half."""
+"""Atomic file writes: a reader sees the old file or the whole new one, never half.
+
+The temporary file is named `.NAME.XXXXXXXX.initdoc.tmp` beside NAME, so that `clean` can tell
+the leftovers of a killed build from a file of the user's.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+TEMPORARY = ".initdoc.tmp"  # the suffix of a temporary file under way
+
 
 @contextmanager
 def atomic_write(path: Path):
     """Yield a temporary path beside `path`; rename it over `path` only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY)
     os.close(fd)
     try:
         yield Path(tmp)

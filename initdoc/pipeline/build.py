@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from initdoc.pipeline import cache, registry, verdicts
+from initdoc.pipeline import cache, registry, verdicts, written
 from initdoc.pipeline.atomic import write_text
 from initdoc.pipeline.paths import figures_dir
 
 STAMPS = ".stamps.json"
 VERDICTS = "verdicts.json"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -42,39 +46,58 @@ def figure_key(fig: registry.Figure, exp_key: str) -> str:
     return cache.source_digest(cache.dependencies(module))[:20] + exp_key
 
 
-def build_one(name: str, stamps: dict[str, str], force: bool = False) -> Report:
+def card_path(fig: registry.Figure):
+    """Where an SVG figure's PNG card goes (None for other formats)."""
+    return figures_dir() / f"{fig.name}.card.png" if fig.format == "svg" else None
+
+
+def build_one(name: str, stamps: dict[str, str]) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
     from initdoc.figures import plots
 
     registry.load_all()
     exp = registry.get_experiment(name)
     start = time.perf_counter()
-    if force:
-        cache.path(exp).unlink(missing_ok=True)
     result, ran = cache.run(exp)
     exp_key = cache.key(exp)
     drawn, new_stamps = [], {}
     for fig in (f for f in registry.FIGURES.values() if f.experiment == name):
-        out = figures_dir() / f"{fig.name}.{fig.format}"
+        out, card = figures_dir() / f"{fig.name}.{fig.format}", card_path(fig)
         new_stamps[fig.name] = figure_key(fig, exp_key)
-        if ran or not out.exists() or stamps.get(fig.name) != new_stamps[fig.name]:
+        stale = not written.intact(out) or (card is not None and not written.intact(card))
+        if ran or stale or stamps.get(fig.name) != new_stamps[fig.name]:
             if fig.format == "json":
                 write_text(out, json.dumps(fig.draw(result), separators=(",", ":"), sort_keys=True))
             else:
-                plots.save(fig.draw(result), out)
+                plots.save(fig.draw(result), out, card=card)
+            written.record(*[path for path in (out, card) if path is not None])
             drawn.append(fig.name)
     seconds = time.perf_counter() - start
     return Report(name, ran, seconds, drawn, result.values, new_stamps, result.verdicts)
 
 
 def build(
-    names: list[str] | None = None, jobs: int | None = None, force: bool = False, log=print
+    names: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    log=print,
+    scheduler: str | None = None,
 ) -> list[Report]:
-    """Build the named experiments (default: all), `jobs` at a time, and write the page data."""
+    """Build the named experiments (default: all), `jobs` at a time, and write the page data.
+
+    With `scheduler` (a Dask scheduler's address) the experiments are computed on that
+    cluster first; this process then caches their results and draws the figures.
+    """
     registry.load_all()
-    names = sorted(registry.EXPERIMENTS) if not names else names
+    names = sorted(registry.EXPERIMENTS) if not names else list(dict.fromkeys(names))
     for name in names:
-        registry.get_experiment(name)
+        exp = registry.get_experiment(name)
+        if force:
+            cache.path(exp).unlink(missing_ok=True)
+    if scheduler:
+        from initdoc.pipeline import cluster
+
+        cluster.compute(names, scheduler, log)
     jobs = max(1, min(jobs or default_jobs(), len(names)))
     out = figures_dir()
     stamps = _read_json(out / STAMPS)
@@ -92,20 +115,46 @@ def build(
         )
         log(f"  [{len(reports):>2}/{len(names)}] {report.name:<28} {status}{drew}")
 
-    if jobs == 1:
-        for name in names:
-            done(build_one(name, stamps, force))
-    else:
-        with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(build_one, name, stamps, force) for name in names]
-            for future in as_completed(futures):
-                done(future.result())
-    _write_page_data(reports, stamps)
+    try:
+        if jobs == 1:
+            for name in names:
+                done(build_one(name, stamps))
+        else:
+            with ProcessPoolExecutor(jobs, initializer=die_with, initargs=(os.getpid(),)) as pool:
+                futures = [pool.submit(build_one, name, stamps) for name in names]
+                try:
+                    for future in as_completed(futures):
+                        done(future.result())
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)  # nothing new starts
+                    raise
+    finally:  # the experiments that finished publish their values with their figures
+        if reports:
+            _write_page_data(reports)
     ran = sum(r.ran for r in reports)
     log(
-        f"initdoc: {ran} ran, {len(reports) - ran} cached, {time.perf_counter() - start:.1f} s; figures in {out}"
+        f"initdoc: {ran} ran, {len(reports) - ran} cached, "
+        f"{time.perf_counter() - start:.1f} s; figures in {out}"
     )
     return reports
+
+
+def die_with(parent: int) -> None:
+    """Pool initializer: the worker is killed when `parent`, the build, dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl (not Linux): watch the parent instead
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    """Exit once `parent` is no longer this process's parent."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _read_json(path) -> dict:
@@ -116,10 +165,21 @@ def _read_json(path) -> dict:
         return {}
 
 
-def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
-    """Merge values into results.json, figure words into figures.json, and record the stamps."""
+def _write_page_data(reports: list[Report]) -> None:
+    """Merge values into results.json, figure words into figures.json, and record the stamps.
+
+    Under the figures folder's lock, reading the files again inside it, so that builds running at
+    the same time each add their experiments and lose none of the other's.
+    """
     out = figures_dir()
+    with written.locked(out):
+        _merge_page_data(out, reports)
+
+
+def _merge_page_data(out, reports: list[Report]) -> None:
+    """_write_page_data's work, with the lock held."""
     values = _read_json(out / "results.json")
+    stamps = _read_json(out / STAMPS)
     for report in reports:
         values = {k: v for k, v in values.items() if not k.startswith(f"{report.name}.")}
         values.update({f"{report.name}.{k}": v for k, v in report.values.items()})
@@ -138,6 +198,7 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
             "caption": f.caption,
             "alt": f.alt,
             "experiment": f.experiment,
+            **({"card": f"figures/{f.name}.card.png"} if f.format == "svg" else {}),
         }
         for f in registry.FIGURES.values()
         if (out / f"{f.name}.{f.format}").exists()
@@ -145,16 +206,17 @@ def _write_page_data(reports: list[Report], stamps: dict[str, str]) -> None:
     write_text(out / "results.json", json.dumps(values, indent=1, sort_keys=True) + "\n")
     write_text(out / "figures.json", json.dumps(figures, indent=1, sort_keys=True) + "\n")
     write_text(out / STAMPS, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
-    _write_verdicts(reports)
+    written.record(out / "results.json", out / "figures.json", out / STAMPS)
+    _merge_verdicts(out, reports)
 
 
-def _write_verdicts(reports: list[Report]) -> None:
-    """Merge each experiment's verdicts into verdicts.json, keyed experiment.key."""
-    path = figures_dir() / VERDICTS
-    found = _read_json(path)
+def _merge_verdicts(out, reports: list[Report]) -> None:
+    """Merge each experiment's verdicts into verdicts.json, keyed experiment.key (lock held)."""
+    found = _read_json(out / VERDICTS)
     for report in reports:
         found = {k: v for k, v in found.items() if not k.startswith(f"{report.name}.")}
         found.update({f"{report.name}.{k}": v for k, v in report.verdicts.items()})
     known = set(registry.EXPERIMENTS)
     found = {k: verdicts.for_json(v) for k, v in found.items() if k.split(".", 1)[0] in known}
-    write_text(path, json.dumps(found, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    write_text(out / VERDICTS, json.dumps(found, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    written.record(out / VERDICTS)

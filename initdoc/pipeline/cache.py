@@ -10,6 +10,7 @@ import types
 from pathlib import Path
 
 from initdoc.pipeline import result as result_io
+from initdoc.pipeline import written
 from initdoc.pipeline.paths import cache_dir
 from initdoc.pipeline.registry import Experiment
 from initdoc.pipeline.result import Result
@@ -44,11 +45,12 @@ def source_digest(modules: list[types.ModuleType]) -> str:
 
 
 def key(exp: Experiment) -> str:
-    """The cache key of `exp`: its name, seed, parameters and the code it depends on."""
+    """The cache key of `exp`: its name, seed, parameters, the code it depends on and its data."""
     module = sys.modules[exp.run.__module__]
     spec = json.dumps({"name": exp.name, "seed": exp.seed, "params": exp.params}, sort_keys=True)
-    code = source_digest(dependencies(module) + [result_io])
-    return hashlib.sha256((spec + code).encode()).hexdigest()[:20]
+    code = source_digest([*dependencies(module), result_io])
+    data = exp.inputs(exp.params) if exp.inputs else ""
+    return hashlib.sha256((spec + code + data).encode()).hexdigest()[:20]
 
 
 def path(exp: Experiment) -> Path:
@@ -67,5 +69,11 @@ def run(exp: Experiment) -> tuple[Result, bool]:
     found = result_io.load(path(exp), stamp)
     if found is not None:
         return found, False
-    result_io.save(exp(), path(exp), stamp)
+    store(exp, exp(), stamp)
     return result_io.load(path(exp), stamp), True
+
+
+def store(exp: Experiment, result: Result, stamp: str) -> None:
+    """Write `result` as `exp`'s cache entry under the key `stamp`, noted as the build's."""
+    result_io.save(result, path(exp), stamp)
+    written.record(path(exp))

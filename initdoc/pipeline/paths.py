@@ -1,21 +1,35 @@
-"""Where generated things live, relative to the project root."""
+"""Where generated things live, relative to the project root; and `clean`, which removes them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
+import sys
 from pathlib import Path
+
+from initdoc.errors import UserError
+from initdoc.pipeline import written
+
+ROOT_VARIABLE = "INITDOC_ROOT"
+
+
+def is_project(folder: Path) -> bool:
+    """Whether `folder` is an initdoc project: mkdocs.yml beside the initdoc package."""
+    return (folder / "mkdocs.yml").is_file() and (folder / "initdoc" / "__init__.py").is_file()
 
 
 def project_root() -> Path:
-    """$INITDOC_ROOT, else the nearest folder up from here holding mkdocs.yml, else the cwd."""
-    if "INITDOC_ROOT" in os.environ:
-        return Path(os.environ["INITDOC_ROOT"])
+    """$INITDOC_ROOT, else the nearest project folder up from the cwd; else a UserError."""
+    if os.environ.get(ROOT_VARIABLE):
+        return Path(os.environ[ROOT_VARIABLE])
     cwd = Path.cwd().resolve()
     for folder in (cwd, *cwd.parents):
-        if (folder / "mkdocs.yml").exists():
+        if is_project(folder):
             return folder
-    return cwd
+    raise UserError(
+        f"{cwd} is not inside an initdoc project (no folder up from it holds mkdocs.yml and "
+        f"initdoc/); run this in the project, or set {ROOT_VARIABLE} to the folder to work in"
+    )
 
 
 def cache_dir() -> Path:
@@ -29,8 +43,24 @@ def figures_dir() -> Path:
 
 
 def clean() -> int:
-    """Remove figures/ and the experiment cache; exit status 0."""
+    """Remove what the build wrote in figures/ and the experiment cache, and nothing else.
+
+    Exit status 0, or 1 if a removal failed. A file the build did not write, or that changed
+    since, is kept and named.
+    """
+    root = project_root()
+    status = 0
     for folder in (figures_dir(), cache_dir()):
-        shutil.rmtree(folder, ignore_errors=True)
-        print(f"removed {folder}")
-    return 0
+        shown = folder.relative_to(root).as_posix()
+        done = written.remove(folder)
+        print(f"{shown}/: removed {len(done.removed)} file{'s' * (len(done.removed) != 1)}")
+        if done.changed:
+            print(f"  kept, changed since the build wrote them: {', '.join(done.changed)}")
+        if done.foreign:
+            print(f"  kept, not written by the build: {', '.join(done.foreign)}")
+        for failure in done.failed:
+            print(f"initdoc: error: cannot remove {shown}/{failure}", file=sys.stderr)
+            status = 1
+    with contextlib.suppress(OSError):  # .cache/ itself, if nothing else is in it
+        cache_dir().parent.rmdir()
+    return status

@@ -22,6 +22,7 @@ class Experiment:
     params: dict
     seed: int
     about: str
+    inputs: Callable[[dict], str] | None = None  # params -> digest of the data files it reads
 
     def __call__(self, **overrides) -> Result:
         """Run uncached, with optional parameter overrides."""
@@ -52,14 +53,18 @@ FIGURES: dict[str, Figure] = {}
 _loaded = False
 
 
-def experiment(name: str, seed: int = 0, **params):
-    """Register `run(rng, **params) -> Result` as the experiment `name`."""
+def experiment(name: str, seed: int = 0, inputs: Callable[[dict], str] | None = None, **params):
+    """Register `run(rng, **params) -> Result` as the experiment `name`.
+
+    `inputs(params)`, for an experiment that reads data files, is a digest of their content: the
+    cache key covers it, so replacing the files reruns the experiment.
+    """
 
     def register(run):
         if name in EXPERIMENTS:
             raise ValueError(f"experiment '{name}' registered twice")
         about = (run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else ""
-        EXPERIMENTS[name] = Experiment(name, run, dict(params), seed, about)
+        EXPERIMENTS[name] = Experiment(name, run, dict(params), seed, about, inputs)
         return run
 
     return register
@@ -80,7 +85,7 @@ def figure(name: str, experiment: str, caption: str, alt: str, format: str = "sv
 
 
 def widget_data(name: str, experiment: str):
-    """Register `draw(result) -> dict` as figures/NAME.json, the data an interactive widget loads."""
+    """Register `draw(result) -> dict` as figures/NAME.json, the data a widget loads."""
     return figure(name, experiment, caption="", alt="", format="json")
 
 

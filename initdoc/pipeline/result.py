@@ -36,21 +36,25 @@ def _plain(value):
 
 
 def save(result: Result, path: Path, key: str) -> None:
-    """Write `result` to an .npz file atomically, stamped with its cache key."""
+    """Write `result` to an .npz file atomically, stamped with its cache key and its array names."""
     values = {name: _plain(v) for name, v in result.values.items()}
-    meta = json.dumps({"key": key, "values": values, "verdicts": result.verdicts}, sort_keys=True)
+    meta = {"key": key, "arrays": sorted(result.arrays), "values": values}
+    meta = json.dumps({**meta, "verdicts": result.verdicts}, sort_keys=True)
     with atomic_write(path) as tmp, open(tmp, "wb") as f:
         np.savez(f, __meta__=np.array(meta), **result.arrays)
 
 
 def load(path: Path, key: str) -> Result | None:
-    """Read a cached result; None if missing, truncated, corrupt or stamped with another key."""
+    """A cached result; None if missing, truncated, corrupt, of another key or short of an array."""
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["__meta__"]))
-            if meta.get("key") != key:
+            if meta.get("key") != key or not isinstance(meta.get("values"), dict):
                 return None
-            arrays = {name: data[name] for name in data.files if name != "__meta__"}
+            names = meta.get("arrays")
+            if not isinstance(names, list) or set(names) != set(data.files) - {"__meta__"}:
+                return None
+            arrays = {name: data[name] for name in names}
     except Exception:  # truncated, corrupt or foreign: a cache miss, never trusted
         return None
     return Result(arrays=arrays, values=meta["values"], verdicts=meta.get("verdicts", {}))

@@ -1,21 +1,60 @@
-"""Page references: `{{ experiment.value }}`, `{{ figure: name }}` and the verdicts
-(`{{ verdicts }}`, `{{ verdict: name }}`) in Markdown, expanded at build."""
+"""Page references, `{{ experiment.value }}`, `{{ figure: name }}` and the verdicts
+(`{{ verdicts }}`, `{{ verdict: name }}`) in Markdown, expanded.
+
+Only prose is read: math ($…$, $$…$$, \\(…\\), \\[…\\], \\begin…\\end) and code (spans and fenced
+blocks) stay as written, so `$x^{{2}}$` is LaTeX, never a reference. A block of values shown as
+code is `{{ code: a.b, c.d }}` (or `{{ code bash: ... }}`) on a line of its own. Whatever a
+reference inserts is escaped for where it lands: text values cannot become markup.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import math
 import posixpath
 import re
+import unicodedata
 from pathlib import Path
 
 from initdoc.errors import UserError
+from initdoc.pipeline import written
 
-REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 FIGURE = re.compile(r"(figure|thumbnail):\s*([A-Za-z0-9_]+)$")
 VALUE = re.compile(r"([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?::(.*))?$")
+NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
+SPEC = re.compile(  # Python's format-spec mini-language, with the sizes kept small
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
+)
+MAX_WIDTH, MAX_PRECISION = 40, 20
+
+_PARAGRAPH = r"(?:[^\n]|\n(?![ \t]*\n))"  # any character, but no blank line
+PROSE_OR_NOT = re.compile(
+    "|".join(
+        [
+            r"(?P<code_block>^(?P<cindent>[ \t]*)\{\{\s*code(?:[ \t]+(?P<lang>[\w+-]+))?:"
+            r"(?P<names>[^{}\n]*)\}\}[ \t]*$)",
+            r"(?P<fenced>^[ \t]*(?P<fence>`{3,}(?=[^`\n]*$)|~{3,}).*?"
+            r"(?:^[ \t]*(?P=fence)[`~]*[ \t]*$|\Z))",
+            r"(?P<span>(?<!`)(?P<ticks>`+)(?!`)" + _PARAGRAPH + r"+?(?<!`)(?P=ticks)(?!`))",
+            r"(?P<display>(?<!\\)\$\$" + _PARAGRAPH + r"+?(?<!\\)\$\$)",
+            r"(?P<env>\\begin\{(?P<envname>[A-Za-z*]+)\}"
+            + _PARAGRAPH
+            + r"+?\\end\{(?P=envname)\})",
+            r"(?P<brackets>\\\[" + _PARAGRAPH + r"+?\\\])",
+            r"(?P<parens>\\\(" + _PARAGRAPH + r"+?\\\))",
+            r"(?P<dollars>(?<!\\)\$(?!\s)(?:\\.|[^\\$\n]|\n(?![ \t]*\n))+?(?<!\s)\$)",
+            r"(?P<reference>\{\{\s*(?P<body>[^{}]*?)\s*\}\})",
+        ]
+    ),
+    re.MULTILINE | re.DOTALL,
+)
 VERDICTS = re.compile(r"verdicts(?::\s*(\S+))?$")
 VERDICT = re.compile(r"verdict:\s*([a-z][a-z0-9_]*\.[a-z0-9_]+)(?:\.(outcome|sentence|claim))?$")
+MATH = re.compile(r"(\$[^$]+\$)")
+SAFE_MATH = re.compile(r"\$[A-Za-z0-9\\_^{}(),.=+\- ]+\$")
+FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+(\.card)?\.(svg|png|json)")
+SAFE_CAPTION_TAGS = re.compile(r"&lt;(/?)(sup|sub|em|strong)&gt;")
 
 
 class PageReferenceError(UserError):
@@ -23,33 +62,75 @@ class PageReferenceError(UserError):
 
 
 def load(figures_dir: Path) -> tuple[dict, dict]:
-    """The values (results.json) and figures (figures.json) the build wrote."""
-    try:
-        values = json.loads((figures_dir / "results.json").read_text())
-        figures = json.loads((figures_dir / "figures.json").read_text())
-    except FileNotFoundError as err:
-        raise PageReferenceError(
-            f"{err.filename} is missing: run `make figures` (python -m initdoc build) first"
-        )
+    """The values (results.json) and figures (figures.json) the build wrote, checked."""
+    values = _read(figures_dir / "results.json")
+    figures = _read(figures_dir / "figures.json")
+    for name, value in values.items():
+        if value is not None and not isinstance(value, (int, float, str)):
+            raise PageReferenceError(
+                f"{figures_dir / 'results.json'}: '{name}' is a {type(value).__name__}, "
+                "not a number or text; run `python -m initdoc build` to rewrite it"
+            )
+    for name, fig in figures.items():
+        keys = {"file", "caption", "alt"}
+        if not (
+            isinstance(fig, dict)
+            and all(isinstance(fig.get(k), str) for k in keys)
+            and FIGURE_FILE.fullmatch(fig["file"])
+        ):
+            raise PageReferenceError(
+                f"{figures_dir / 'figures.json'}: figure '{name}' lacks a file in figures/, a "
+                "caption or alt text; run `python -m initdoc build` to rewrite it"
+            )
+        files = [fig["file"], *([fig["card"]] if "card" in fig else [])]
+        for file in files:
+            if not (FIGURE_FILE.fullmatch(file) and written.intact(figures_dir.parent / file)):
+                raise PageReferenceError(
+                    f"{file} is missing or not what the build drew (changed since); "
+                    "run `python -m initdoc build` to draw it again"
+                )
     return values, figures
+
+
+def _read(path: Path) -> dict:
+    """A JSON object from a file the build wrote; a PageReferenceError saying what to run if not."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PageReferenceError(
+            f"{path} is missing: run `make figures` (python -m initdoc build) first"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise PageReferenceError(
+            f"{path} is damaged ({err}); run `python -m initdoc build` to rewrite it"
+        ) from None
+    if not isinstance(found, dict):
+        raise PageReferenceError(
+            f"{path} holds a {type(found).__name__}, not an object of names; "
+            "run `python -m initdoc build` to rewrite it"
+        )
+    return found
 
 
 def load_verdicts(figures_dir: Path) -> dict:
     """The verdicts (verdicts.json) the build wrote; none if it wrote none (then a page that
     refers to one fails, naming it)."""
     path = figures_dir / "verdicts.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+    return _read(path) if path.exists() else {}
 
 
-def _cell(text: str) -> str:
-    """Text escaped for HTML and for a Markdown table cell."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+def verdict_text(text: str) -> str:
+    """A verdict's words, escaped like a text value (see `literal`) except for inline math made of
+    letters, digits and TeX's own marks ($N_l$, $6\\,\\xi_c$), which the page typesets."""
+    return "".join(
+        part if SAFE_MATH.fullmatch(part) else literal(part) for part in MATH.split(str(text))
+    )
 
 
 def verdict_table(page_uri: str, verdicts: dict) -> str:
     """The Markdown table of every verdict whose page is `page_uri`, in the order declared."""
     ordered = sorted(verdicts.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
-    rows = [v for _, v in ordered if v["page"] == page_uri]
+    rows = [v for _, v in ordered if v.get("page") == page_uri]
     if not rows:
         raise PageReferenceError(f"{page_uri}: no verdict in verdicts.json belongs to this page")
     lines = [
@@ -63,17 +144,18 @@ def verdict_table(page_uri: str, verdicts: dict) -> str:
         else:
             measured, draws = f"{shown['estimate']} [{shown['low']}, {shown['high']}]", v["draws"]
         cells = (v["claim"], v["reported"], measured, draws, f"{v['quantity']} {v['region']}")
-        lines.append(f"| {' | '.join(_cell(c) for c in cells)} | **{_cell(v['outcome'])}** |")
+        row = " | ".join(verdict_text(c).replace("\n", " ") for c in cells)
+        lines.append(f"| {row} | **{verdict_text(v['outcome'])}** |")
     return "\n".join(lines)
 
 
 def verdict_words(name: str, part: str | None, verdicts: dict, page_uri: str) -> str:
-    """A verdict's sentence (the default), its outcome or its claim, escaped for HTML."""
+    """A verdict's sentence (the default), its outcome or its claim, escaped (`verdict_text`)."""
     if name not in verdicts:
         raise PageReferenceError(
             f"{page_uri}: unknown verdict '{name}' (see figures/verdicts.json)"
         )
-    return html.escape(verdicts[name][part or "sentence"], quote=False)
+    return verdict_text(verdicts[name][part or "sentence"])
 
 
 def scientific(value: float, digits: int = 2) -> str:
@@ -82,15 +164,50 @@ def scientific(value: float, digits: int = 2) -> str:
     return f"{mantissa} × 10<sup>{int(exponent)}</sup>".replace("-", "−")
 
 
+def check_spec(spec: str) -> None:
+    """A ValueError unless `spec` is a format spec with a width and precision of sensible size."""
+    match = SPEC.fullmatch(spec)
+    if not match:
+        raise ValueError("not a Python format spec such as .2f, .0%, , or sci")
+    if int(match["width"] or 0) > MAX_WIDTH or int(match["precision"] or 0) > MAX_PRECISION:
+        raise ValueError(f"width above {MAX_WIDTH} or precision above {MAX_PRECISION}")
+
+
 def format_value(value, spec: str | None) -> str:
-    """A value as prose shows it: a Python format spec or `sci`; floats default to 3 significant digits."""
+    """A value as prose shows it: a Python format spec or `sci`; a float has 3 significant digits.
+
+    The result is safe to place in Markdown or HTML: text is escaped (see `literal`).
+    """
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if spec == "sci":
-        return scientific(value)
+        if not number:
+            raise ValueError(f"{type(value).__name__} value, not a number")
+        return scientific(value) if math.isfinite(value) else html.escape(str(value))
     if spec:
-        return format(value, spec)
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return str(value)
+        check_spec(spec)
+        if isinstance(value, bool) and spec[-1:] in "bcdeEfFgGnosxX%":
+            raise ValueError("a true/false value, not a number")
+        text = format(value, spec)
+    elif isinstance(value, float):
+        text = f"{value:.3g}"
+    else:
+        text = str(value)
+    return html.escape(text) if number else literal(text)
+
+
+def literal(text: str) -> str:
+    """`text` shown as it is, safe anywhere on a page: a control character as its escape (\\x1f),
+    every ASCII punctuation mark as a character reference, so that neither HTML nor Markdown nor
+    the math renderer can read markup in it."""
+    shown = "".join(repr(c)[1:-1] if _control(c) else c for c in text)
+    return "".join(
+        f"&#{ord(c)};" if c.isascii() and not c.isalnum() and c != " " else c for c in shown
+    )
+
+
+def _control(c: str) -> bool:
+    """A control character other than tab, line feed and carriage return."""
+    return unicodedata.category(c) == "Cc" and c not in "\t\n\r"
 
 
 def _link(fig: dict, page_uri: str) -> str:
@@ -98,32 +215,63 @@ def _link(fig: dict, page_uri: str) -> str:
     return posixpath.relpath(fig["file"], posixpath.dirname(page_uri) or ".")
 
 
+def _alt(fig: dict) -> str:
+    """The figure's alt text, escaped for a Markdown image."""
+    return html.escape(fig["alt"], quote=True).replace("[", "&#91;").replace("]", "&#93;")
+
+
+def caption(text: str) -> str:
+    """A caption, escaped, keeping only the inline tags <sup>, <sub>, <em> and <strong>."""
+    return SAFE_CAPTION_TAGS.sub(r"<\1\2>", html.escape(text, quote=False))
+
+
 def thumbnail_markdown(fig: dict, page_uri: str) -> str:
     """A small uncaptioned image with the figure's alt text, for cards and maps."""
-    return (
-        f"![{html.escape(fig['alt'], quote=True)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}"
-    )
+    return f"![{_alt(fig)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}"
 
 
 def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
     """A captioned figure with alt text, its link relative to the page."""
-    src = _link(fig, page_uri)
-    alt = html.escape(fig["alt"], quote=True)
     return (
         f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
-        f"  ![{alt}]({src})\n"
-        f'  <figcaption markdown="span">{fig["caption"]}</figcaption>\n'
+        f"  ![{_alt(fig)}]({_link(fig, page_uri)})\n"
+        f'  <figcaption markdown="span">{caption(fig["caption"])}</figcaption>\n'
         f"</figure>"
     )
+
+
+def code_block(match: re.Match, page_uri: str, values: dict) -> str:
+    """`{{ code: a.b, c.d }}`: the values, one a line, as a fenced code block no value can close."""
+    names = [n.strip() for n in match["names"].split(",")]
+    for name in names:
+        if not NAME.fullmatch(name):
+            raise PageReferenceError(
+                f"{page_uri}: cannot read '{name}' in a code reference; "
+                "write {{ code: experiment.value, experiment.other }}"
+            )
+        if name not in values:
+            raise PageReferenceError(
+                f"{page_uri}: unknown value '{name}' (see figures/results.json)"
+            )
+    lines = "\n".join(str(values[name]) for name in names).splitlines()
+    longest = max((len(run) for run in re.findall(r"`+", "\n".join(lines))), default=0)
+    fence, indent = "`" * max(3, longest + 1), match["cindent"]
+    body = [f"{indent}{line}" if line else "" for line in lines]
+    return "\n".join([f"{indent}{fence}{match['lang'] or 'text'}", *body, f"{indent}{fence}"])
 
 
 def expand(
     markdown: str, page_uri: str, values: dict, figures: dict, verdicts: dict | None = None
 ) -> str:
-    """Replace every reference in `markdown`; an unknown one raises, naming the page and the reference."""
+    """Replace every reference in the prose of `markdown`; an unknown one raises, naming the page
+    and the reference."""
 
     def replace(match: re.Match) -> str:
-        body = match.group(1)
+        if match["code_block"]:
+            return code_block(match, page_uri, values)
+        if match["reference"] is None:
+            return match[0]  # math or code: left as written
+        body = match["body"]
         if m := VERDICTS.match(body):
             return verdict_table(m.group(1) or page_uri, verdicts or {})
         if m := VERDICT.match(body):
@@ -145,12 +293,19 @@ def expand(
                 )
             try:
                 return format_value(values[name], spec)
-            except (ValueError, TypeError) as err:
-                raise PageReferenceError(f"{page_uri}: bad format '{spec}' for '{name}': {err}")
+            except (ValueError, TypeError, OverflowError) as err:
+                raise PageReferenceError(
+                    f"{page_uri}: bad format '{spec}' for '{name}': {err}"
+                ) from None
+        if re.match(r"code\b", body):
+            raise PageReferenceError(
+                f"{page_uri}: '{{{{ {body} }}}}' must stand alone on its line "
+                "(it becomes a code block)"
+            )
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
             "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
             "{{ thumbnail: name }}, {{ verdicts }} or {{ verdict: experiment.name }}"
         )
 
-    return REFERENCE.sub(replace, markdown)
+    return PROSE_OR_NOT.sub(replace, markdown)

@@ -1,7 +1,9 @@
-"""Timings for this machine: cold and warm site builds, each experiment serial and parallel, the training engine."""
+"""Timings for this machine: cold and warm site builds, each experiment serial and parallel, the
+training engine, and the live lab in chromium."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,7 +22,7 @@ ACTIVATIONS = ["tanh"] * 4 + ["softmax"]
 
 
 def timed_build(root: Path, jobs: int) -> tuple[float, list[build.Report]]:
-    """`initdoc build --jobs JOBS` on the project root `root`: wall seconds and the per-experiment reports."""
+    """`initdoc build --jobs JOBS` on the project `root`: wall seconds, per-experiment reports."""
     os.environ["INITDOC_ROOT"] = str(root)
     start = time.perf_counter()
     reports = build.build(jobs=jobs, log=lambda *_: None)
@@ -44,7 +46,7 @@ def timed_site(root: Path) -> float:
 
 
 def engine_throughput(dtype, batch: int, seconds: float) -> float:
-    """Examples per second through forward + backward of the MNIST-sized tanh network in initdoc.nn."""
+    """Examples per second through forward + backward of the MNIST-sized tanh network."""
     rng = np.random.default_rng(0)
     params = nn.init_params(rng, SIZES, schemes.get("glorot_normal"), dtype=dtype)
     x = rng.normal(size=(batch, SIZES[0])).astype(dtype)
@@ -57,7 +59,7 @@ def engine_throughput(dtype, batch: int, seconds: float) -> float:
 
 
 def torch_throughput(torch, dtype, batch: int, seconds: float) -> float:
-    """The same network, loss and batch in PyTorch (one thread, as the engine): examples per second."""
+    """The same network, loss and batch in PyTorch (one thread, as the engine): examples/s."""
     torch.manual_seed(0)
     layers = []
     for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
@@ -113,7 +115,8 @@ def site_section(tmp: Path, jobs: int) -> None:
     for r in sorted(serial, key=lambda r: -r.seconds):
         print(f"  {r.name:<42} {r.seconds:8.1f} {by_name[r.name]:9.1f}")
     print(
-        f"  {'sum of the above':<42} {sum(r.seconds for r in serial):8.1f} {sum(by_name.values()):9.1f}"
+        f"  {'sum of the above':<42} {sum(r.seconds for r in serial):8.1f} "
+        f"{sum(by_name.values()):9.1f}"
     )
     print(
         f"  {'wall clock':<42} {exp_cold:8.1f} {parallel_wall:9.1f}"
@@ -123,7 +126,7 @@ def site_section(tmp: Path, jobs: int) -> None:
 
 
 def engine_section(batches: list[int], seconds: float) -> None:
-    """Examples per second of initdoc.nn, and of PyTorch when it is installed, on the same network."""
+    """Examples per second of initdoc.nn, and of PyTorch when it is installed, same network."""
     try:
         import torch
     except ImportError:
@@ -131,7 +134,8 @@ def engine_section(batches: list[int], seconds: float) -> None:
     else:
         torch.set_num_threads(1)
     print(
-        f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, forward + backward, "
+        f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, "
+        "forward + backward, "
         "one thread, examples per second"
     )
     head = f"  {'batch':>6} {'dtype':>8} {'initdoc':>10}"
@@ -146,15 +150,137 @@ def engine_section(batches: list[int], seconds: float) -> None:
             print(line, flush=True)
     if torch is None:
         print(
-            "  PyTorch is not installed here: no comparison (`pip install torch` in a separate environment "
+            "  PyTorch is not installed here: no comparison "
+            "(`pip install torch` in a separate environment "
             "to get one; initdoc does not depend on it)"
         )
     else:
         print(f"  PyTorch {torch.__version__}")
 
 
+LAB_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>initdoc lab bench</title>
+<link rel="stylesheet" href="widgets.css"><link rel="stylesheet" href="lab.css"></head>
+<body><main style="max-width: 46rem; margin: 0 auto; font: 16px sans-serif">
+<div class="initdoc-lab" data-src="lab.json"></div></main>
+<script src="widgets.js"></script><script src="lab.js"></script></body></html>
+"""
+LAB_ENGINE = """(steps) => {
+  const E = window.initdocLab, lab = document.querySelector('.initdoc-lab').lab;
+  const act = lab.settings.act, slope = lab.cfg.leaky_slope, m = lab.m;
+  const start = performance.now();
+  for (let s = 0; s < steps; s++) {
+    const rec = E.forward(lab.layers, act, lab.X, m, slope);
+    E.cost(rec, lab.y, m);
+    E.sgd(lab.layers, E.backward(lab.layers, rec, lab.y, m, act, slope), 1e-9);
+  }
+  return steps / (performance.now() - start) * 1000;
+}"""
+
+
+def lab_page(folder: Path) -> str:
+    """The lab alone on a page in `folder` (its scripts, styles and data, as the site has them)."""
+    from initdoc.figures import lab as lab_figures
+    from initdoc.pipeline import cache, paths, registry
+
+    docs = paths.project_root() / "docs"
+    for name in ("javascripts/widgets.js", "javascripts/lab.js"):
+        shutil.copy(docs / name, folder)
+    for name in ("stylesheets/widgets.css", "stylesheets/lab.css"):
+        shutil.copy(docs / name, folder)
+    result, _ = cache.run(registry.get_experiment("lab"))
+    (folder / "lab.json").write_text(json.dumps(lab_figures.settings(result)))
+    (folder / "index.html").write_text(LAB_PAGE)
+    return "index.html"
+
+
+def lab_section(seconds: float) -> None:
+    """Training steps per second of the live lab in headless chromium: largest network, circle."""
+    from initdoc.experiments import lab
+
+    chromium = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if not chromium.exists() or sync_playwright is None:
+        why = (
+            "playwright is missing (run make venv)"
+            if chromium.exists()
+            else (
+                f"no chromium at {chromium} (apt-get install -y chromium, or set INITDOC_CHROMIUM)"
+            )
+        )
+        print(f"lab: not measured: {why}\n")
+        return
+    import functools
+    import http.server
+    import threading
+
+    hidden = "-".join([str(lab.MAX_WIDTH)] * lab.MAX_DEPTH)
+    sizes = f"2-{lab.MAX_WIDTH}*{lab.MAX_DEPTH}-1"
+    with tempfile.TemporaryDirectory(prefix="initdoc-lab-bench-") as tmp:
+        page_name = lab_page(Path(tmp))
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=tmp)
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/{page_name}"
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"the lab in headless chromium: network {sizes} ({lab.DEFAULTS['act']}), circle set, "
+            f"full batch; training steps per second, goal at least 60 while playing "
+            f"(load average {load} on {os.cpu_count()} cores)"
+        )
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            for speed in lab.SPEEDS:
+                page.goto(base + lab.query(hidden=hidden, data="circle", speed=speed))
+                page.wait_for_function("() => document.querySelector('.initdoc-lab').lab")
+                rate, fps = _lab_rate(page, seconds)
+                default = " (the lab's default)" if speed == lab.DEFAULTS["speed"] else ""
+                print(
+                    f"  playing, {speed:>2} step{'s' if speed > 1 else ' '} per frame: "
+                    f"{rate:8,.0f} steps/s, {fps:3.0f} frames/s{default}",
+                    flush=True,
+                )
+            engine = page.evaluate(LAB_ENGINE, 2000)
+            print(f"  training only, nothing drawn: {engine:8,.0f} steps/s")
+            browser.close()
+        server.shutdown()
+        server.server_close()
+    print()
+
+
+def _lab_rate(page, seconds: float) -> tuple[float, float]:
+    """Play the lab for `seconds` after a warm-up second: steps and frames per second."""
+    read = (
+        "() => { const l = document.querySelector('.initdoc-lab').lab; "
+        "return [l.step, l.frames, performance.now()]; }"
+    )
+    page.click(".initdoc-lab .iw-play")
+    page.wait_for_timeout(1000)
+    step0, frame0, t0 = page.evaluate(read)
+    page.wait_for_timeout(seconds * 1000)
+    step1, frame1, t1 = page.evaluate(read)
+    page.click(".initdoc-lab .iw-play")
+    elapsed = (t1 - t0) / 1000
+    return (step1 - step0) / elapsed, (frame1 - frame0) / elapsed
+
+
 def main(
-    jobs: int, engine_only: bool = False, site_only: bool = False, seconds: float = 2.0
+    jobs: int,
+    engine_only: bool = False,
+    site_only: bool = False,
+    seconds: float = 2.0,
+    lab_only: bool = False,
 ) -> int:
     """Print the benchmark tables; the builds run a snapshot of the code, in a child process."""
     tmp = Path(tempfile.mkdtemp(prefix="initdoc-bench-"))
@@ -162,8 +288,12 @@ def main(
         if site_only:
             site_section(tmp, jobs)
             return 0
+        if lab_only:
+            lab_section(max(seconds, 5.0))
+            return 0
         print(
-            f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, Python {sys.version.split()[0]}, "
+            f"initdoc bench on {os.uname().nodename}: {build.default_jobs()} cores, "
+            f"Python {sys.version.split()[0]}, "
             f"numpy {np.__version__}\n",
             flush=True,
         )
@@ -181,6 +311,8 @@ def main(
                 )
                 return 1
         engine_section([100, 1000], seconds)
+        print()
+        lab_section(max(seconds, 5.0))
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
