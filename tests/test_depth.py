@@ -1,4 +1,4 @@
-"""The claims of the vanishing and exploding through depth page, asserted on the results it shows."""
+"""The claims of the vanishing and exploding through depth page, asserted on its results."""
 
 import numpy as np
 import pytest

@@ -16,7 +16,7 @@ def value(playground_result, hidden, dataset, scheme, name):
 @pytest.mark.parametrize("hidden", pg.HIDDEN)
 @pytest.mark.parametrize("scheme", ["appropriate", "too_large"])
 def test_batched_trainer_matches_the_engine(playground_result, hidden, scheme):
-    """The experiment trains all runs at once; the engine's train.train, one run at a time, agrees."""
+    """The experiment trains all runs at once; the engine's train.train, one at a time, agrees."""
     d, s, h = pg.DATASETS.index("xor"), list(pg.SCHEMES).index(scheme), pg.HIDDEN.index(hidden)
     params = [
         (playground_result[f"W{l}"][h, d, s, 0], playground_result[f"b{l}"][h, d, s, 0])

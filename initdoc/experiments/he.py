@@ -228,14 +228,15 @@ def plateau_lengths(params, activations, X, y, opt, batch_size, budget, generato
     has left."""
     S = len(params[0][0])
     left, diverged = np.full(S, -1), np.zeros(S, bool)
-    active, recent = np.arange(S), np.full((S, SMOOTH), np.inf)
+    active, recent, first = np.arange(S), np.full((S, SMOOTH), np.inf), np.full(S, np.nan)
     state, rows = opt.init(params), orders(generators, len(X), batch_size)
     with np.errstate(all="ignore"):  # a network that diverges is recorded, not raised
         for step in range(budget):
             batch = next(rows)[active]
             record = nn.forward(params, activations, X[batch])
             recent[active, step % SMOOTH] = nn.cost(record, y[batch], "binary_cross_entropy")
-            first = recent[:, 0].copy() if step == 0 else first
+            if step == 0:
+                first = recent[:, 0].copy()
             done = recent[active].mean(axis=1) < level
             broken = ~np.isfinite(recent[active, step % SMOOTH])
             left[active[done]], diverged[active[broken]] = step, True
