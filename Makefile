@@ -84,6 +84,10 @@ bench: $(STAMP) ## print build, experiment and engine timings for this machine
 check-reproducible: $(STAMP) ## build twice from an empty cache and compare the bytes
 	$(PY) -m initdoc reproducible
 
+.PHONY: check-stable
+check-stable: $(STAMP) ## build the verdict experiments under three BLAS setups; outcomes must match
+	$(PY) -m initdoc check-stable
+
 clean: ## remove what the build wrote (figures, site, caches); .venv stays (rm -rf .venv removes it)
 	@if $(PY) -c '$(VERSION_OK)' 2>/dev/null; then $(PY) -m initdoc clean; else $(PYTHON) -m initdoc clean; fi
 	rm -rf site .cache/mkdocs-jupyter .pytest_cache

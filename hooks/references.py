@@ -22,6 +22,7 @@ def on_config(config):
     """Read the values and figures the build wrote; key executed notebooks to initdoc's code."""
     try:
         _data["values"], _data["figures"] = pages.load(figures_dir())
+        _data["verdicts"] = pages.load_verdicts(figures_dir())
         _data["wheel"] = assets.wheel(project_root() / ".cache" / "wheel")
     except UserError as err:  # missing, damaged or stale page data; outside a project
         raise PluginError(str(err)) from err
@@ -72,7 +73,9 @@ def on_page_markdown(markdown, page, config, files):
     if page.file.abs_src_path:
         page.meta["last_updated"] = metadata.last_updated(Path(page.file.abs_src_path))
     try:
-        return pages.expand(markdown, page.file.src_uri, _data["values"], _data["figures"])
+        return pages.expand(
+            markdown, page.file.src_uri, _data["values"], _data["figures"], _data["verdicts"]
+        )
     except pages.PageReferenceError as err:
         raise PluginError(str(err)) from err
 

@@ -1,5 +1,5 @@
 """Command line: python -m initdoc build | list | run | probe | bench | reproducible |
-page-weight | clean."""
+check-stable | page-weight | clean."""
 
 from __future__ import annotations
 
@@ -96,6 +96,15 @@ def make_parser() -> Parser:
     reproducible.add_argument("--jobs", "-j", **{**jobs, "default": 2})
     reproducible.add_argument("--keep", action="store_true", help="keep both project roots")
 
+    stable = sub.add_parser(
+        "check-stable", help="build the verdicts under several BLAS setups and compare outcomes"
+    )
+    stable.add_argument(
+        "names", nargs="*", help="only these experiments (default: every one with a verdict)"
+    )
+    stable.add_argument("--jobs", "-j", **{**jobs, "default": 2})
+    stable.add_argument("--keep", action="store_true", help="keep the project roots")
+
     weight = sub.add_parser("page-weight", help="each page's own bytes against the budget")
     weight.add_argument("site", nargs="?", type=Path, default=Path("site"), help="(site/)")
     return parser
@@ -123,6 +132,8 @@ def dispatch(args: argparse.Namespace) -> int:
         result, _ = cache.run(exp)
         for name, value in sorted(result.values.items()):
             print(f"{exp.name}.{name} = {value}")
+        for name, verdict in sorted(result.verdicts.items()):
+            print(f"verdict {exp.name}.{name}: {verdict['outcome']}. {verdict['sentence']}")
     elif args.command == "probe":
         from initdoc import probe
 
@@ -137,6 +148,12 @@ def dispatch(args: argparse.Namespace) -> int:
         from initdoc.tools import reproducible
 
         return reproducible.main(args.names, args.jobs, args.keep)
+    elif args.command == "check-stable":
+        from initdoc.tools import stability
+
+        for name in args.names:
+            registry.get_experiment(name)
+        return stability.main(args.names, args.jobs, args.keep)
     elif args.command == "page-weight":
         from initdoc.site import page_weight
 

@@ -4,6 +4,10 @@ Layout follows JAX/Keras: weight layer l has `W` of shape (n_in, n_out) and `b` 
 (n_out,), and computes z = a_prev @ W + b, a = f(z); a batch is a stack of rows. Layers are
 numbered l = 1..L and the input is a[0] = x. A network is plain data: `params`, a list of
 (W, b) pairs with params[l - 1] for layer l, and one activation name per layer.
+
+A stack of S networks of the same shape trains in one pass: give every W a leading axis,
+(S, n_in, n_out), and every b the shape (S, 1, n_out). The input is shared, (batch, n_in), or
+per network, (S, batch, n_in); costs then come one per network.
 """
 
 from __future__ import annotations
@@ -127,23 +131,35 @@ def get_activation(name: str) -> Activation:
 
 # Losses, averaged over the batch (m rows) and summed over output units. Each is a function
 # of the output layer's (z, a) and the targets y; cross-entropies read the logits z for stability.
+# A stack of networks gets one value per network.
 
 
-def binary_cross_entropy(z: Array, a: Array, y: Array) -> float:
+def _rows(a: Array) -> int:
+    """m, the number of rows in the batch (the axis before the units)."""
+    return a.shape[-2]
+
+
+def _batch_mean(terms: Array) -> float | Array:
+    """Sum over rows and units, divided by the rows: a float, or one per network of a stack."""
+    total = terms.sum(axis=(-2, -1)) / _rows(terms)
+    return float(total) if total.ndim == 0 else total
+
+
+def binary_cross_entropy(z: Array, a: Array, y: Array) -> float | Array:
     """-[y log a + (1-y) log(1-a)] with a = sigmoid(z), as log(1 + exp(-|z|)) + max(z, 0) - y z."""
-    return float(np.sum(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0) - y * z) / len(z))
+    return _batch_mean(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0) - y * z)
 
 
-def softmax_cross_entropy(z: Array, a: Array, y: Array) -> float:
+def softmax_cross_entropy(z: Array, a: Array, y: Array) -> float | Array:
     """-sum(y log softmax(z)) as logsumexp(z) - y.z, for rows y that are one-hot or sum to 1."""
-    top = z.max(axis=1, keepdims=True)
-    log_sum_exp = top[:, 0] + np.log(np.exp(z - top).sum(axis=1))
-    return float(np.sum(log_sum_exp - (y * z).sum(axis=1)) / len(z))
+    top = z.max(axis=-1, keepdims=True)
+    log_sum_exp = top + np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
+    return _batch_mean(log_sum_exp - (y * z).sum(axis=-1, keepdims=True))
 
 
-def mse(z: Array, a: Array, y: Array) -> float:
+def mse(z: Array, a: Array, y: Array) -> float | Array:
     """Half the squared error summed over output units, averaged over the batch."""
-    return float(0.5 * np.sum((a - y) ** 2) / len(a))
+    return _batch_mean(0.5 * (a - y) ** 2)
 
 
 def _ratio(num: Array, den: Array) -> Array:
@@ -154,16 +170,16 @@ def _ratio(num: Array, den: Array) -> Array:
 
 def d_binary_cross_entropy(a: Array, y: Array) -> Array:
     """dL/da = ((1-y)/(1-a) - y/a) / m; infinite where a saturated to exactly 0 or 1."""
-    return (_ratio(1 - y, 1 - a) - _ratio(y, a)) / len(a)
+    return (_ratio(1 - y, 1 - a) - _ratio(y, a)) / _rows(a)
 
 
 def d_softmax_cross_entropy(a: Array, y: Array) -> Array:
     """dL/da = -(y / a) / m; infinite where a class with y > 0 got probability exactly 0."""
-    return -_ratio(y, a) / len(a)
+    return -_ratio(y, a) / _rows(a)
 
 
 def d_mse(a: Array, y: Array) -> Array:
-    return (a - y) / len(a)
+    return (a - y) / _rows(a)
 
 
 @dataclass(frozen=True)
@@ -201,11 +217,13 @@ def get_loss(name: str, output_activation: str | None = None) -> Loss:
 
 
 def _targets(loss: Loss, y, z: Array) -> Array:
-    """y shaped like z in z's dtype; integer class labels become one-hot rows."""
+    """y shaped like z (or like one network's z, for a stack) in z's dtype; class labels become
+    one-hot rows."""
     y = np.asarray(y)
-    if loss.output == "softmax" and y.ndim == 1:
-        return np.eye(z.shape[1], dtype=z.dtype)[y]
-    return y.astype(z.dtype, copy=False).reshape(z.shape)
+    if loss.output == "softmax" and y.shape == z.shape[:-1][-y.ndim :]:
+        return np.eye(z.shape[-1], dtype=z.dtype)[y]
+    y = y.astype(z.dtype, copy=False)
+    return y.reshape(z.shape) if y.size == z.size else y.reshape(z.shape[-2:])
 
 
 # The network.
@@ -258,8 +276,9 @@ def forward(params: Params, activations: Sequence[str], x) -> Record:
     return record
 
 
-def cost(record: Record, y, loss: str) -> float:
-    """The loss of a forward pass against targets y (labels or one-hot rows for softmax)."""
+def cost(record: Record, y, loss: str) -> float | Array:
+    """The loss of a forward pass against targets y (labels or one-hot rows for softmax); for a
+    stack of networks, one loss per network."""
     spec = get_loss(loss, record.activations[-1])
     z, a = record.z[-1], record.a[-1]
     return spec.value(z, a, _targets(spec, y, z))
@@ -274,11 +293,12 @@ def backward(params: Params, record: Record, y, loss: str) -> Gradients:
     dz, da, grads = [None] * (L + 1), [None] * (L + 1), [None] * L
     da[L] = spec.grad_a(a, y)
     if spec.output is not None:
-        dz[L] = (a - y) / len(a)  # f'(z) * dL/da, simplified for sigmoid + BCE, softmax + CE
+        dz[L] = (a - y) / _rows(a)  # f'(z) * dL/da, simplified for sigmoid + BCE, softmax + CE
     for l in range(L, 0, -1):
         if dz[l] is None:
             dz[l] = get_activation(record.activations[l - 1]).backprop(record.z[l], da[l])
-        W, _ = params[l - 1]
-        grads[l - 1] = (record.a[l - 1].T @ dz[l], dz[l].sum(axis=0))
-        da[l - 1] = dz[l] @ W.T
+        W, b = params[l - 1]
+        dW = record.a[l - 1].swapaxes(-1, -2) @ dz[l]  # a^T dz, network by network in a stack
+        grads[l - 1] = (dW, dz[l].sum(axis=-2).reshape(b.shape))
+        da[l - 1] = dz[l] @ W.swapaxes(-1, -2)
     return Gradients(grads, dz, da)

@@ -2,6 +2,8 @@
 
 An optimizer holds only hyperparameters. Its state lives outside it: `state = opt.init(params)`,
 then `params, state = opt.update(params, grads, state)` returns new arrays and never mutates.
+The loop trains one network, or a stack of S networks in one pass (see `nn`): then every cost,
+and whether and when training diverged, comes one per network.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ class Snapshot:
     step: int
     params: Params  # copies
     grads: Params  # [(dW, db)] at these params on this step's batch, copies
-    cost: float  # equals costs[step]
+    cost: float | Array  # equals costs[step]
 
 
 @dataclass
@@ -110,13 +112,17 @@ class TrainResult:
     costs[t] is the cost on step t's batch just before update t (the full training set
     when batch_size is None), so costs[0] is the initial cost. If training diverged,
     costs[diverged_at] is the offending cost and every later entry is NaN.
+
+    For a stack of S networks, costs has shape (steps, S), and diverged and diverged_at are
+    arrays of S entries (diverged_at is -1 for a network that did not diverge); a diverged
+    network's later costs are NaN while the others train on.
     """
 
     costs: Array
     snapshots: list[Snapshot]
     final_params: Params
-    diverged: bool
-    diverged_at: int | None
+    diverged: bool | Array
+    diverged_at: int | Array | None
 
 
 def _copy(params: Params) -> Params:
@@ -127,15 +133,26 @@ def _finite(params: Params) -> bool:
     return all(np.isfinite(p).all() for p in _flat(params))
 
 
-def _batches(n: int, batch_size: int | None, rng: np.random.Generator | None) -> Iterator:
-    """Row indices for each step: all rows, or minibatches of a fresh order each epoch."""
+def _finite_networks(params: Params) -> Array:
+    """For a stack: whether each network's parameters are all finite."""
+    return np.logical_and.reduce([np.isfinite(p).all(axis=(-2, -1)) for p in _flat(params)])
+
+
+def _batches(n: int, batch_size: int | None, rng) -> Iterator:
+    """Row indices for each step: all rows, or minibatches of a fresh order each epoch.
+
+    rng is None (data order), a Generator (one order), or a list of Generators, one per network
+    of a stack: each network then gets its own order, rows of shape (S, batch)."""
     if batch_size is None:
         while True:
             yield slice(None)
     while True:
-        order = np.arange(n) if rng is None else rng.permutation(n)
+        if isinstance(rng, (list, tuple)):
+            order = np.stack([r.permutation(n) for r in rng])
+        else:
+            order = np.arange(n) if rng is None else rng.permutation(n)
         for start in range(0, n, batch_size):
-            yield order[start : start + batch_size]
+            yield order[..., start : start + batch_size]
 
 
 def train(
@@ -149,7 +166,7 @@ def train(
     steps: int | None = None,
     epochs: int | None = None,
     batch_size: int | None = None,
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | list[np.random.Generator] | None = None,
     snapshot_at: Iterable[int] = (),
 ) -> TrainResult:
     """Run `steps` updates (or `epochs` passes over x) and return a TrainResult.
@@ -159,6 +176,10 @@ def train(
     None, in data order. Training stops early, without raising, at the first step whose cost
     or parameters are NaN or inf; diverged_at is that step (== steps if the last update did it).
     `params` is not modified.
+
+    A stack of networks (W of shape (S, n_in, n_out)) shares one batch order, or takes one
+    generator per network in `rng` (equal seeds give equal orders); a network that diverges is
+    marked and left to carry NaN while the others train on, until all have diverged.
     """
     x, y = np.asarray(x), np.asarray(y)
     if (steps is None) == (epochs is None):
@@ -169,6 +190,9 @@ def train(
     if not all(0 <= step < steps for step in snapshot_at):
         raise UserError(f"snapshot steps must lie in [0, {steps}): {sorted(snapshot_at)}")
 
+    if np.ndim(params[0][0]) == 3:
+        run = (params, activations, loss, x, y, optimizer, steps, batch_size, rng, snapshot_at)
+        return _train_stack(*run)
     costs = np.full(steps, np.nan)
     snapshots = []
     diverged_at = None
@@ -189,3 +213,28 @@ def train(
     if diverged_at is None and not _finite(params):
         diverged_at = steps
     return TrainResult(costs, snapshots, params, diverged_at is not None, diverged_at)
+
+
+def _train_stack(params, activations, loss, x, y, optimizer, steps, batch_size, rng, snapshot_at):
+    """train() for a stack of networks: costs of shape (steps, S), divergence per network."""
+    costs = np.full((steps, params[0][0].shape[0]), np.nan)
+    snapshots = []
+    diverged_at = np.full(costs.shape[1], -1)
+    state = optimizer.init(params)
+    batches = _batches(len(x), batch_size, rng)
+    with np.errstate(all="ignore"):  # overflow is an expected outcome here, not a bug
+        for step in range(steps):
+            rows = next(batches)
+            record = nn.forward(params, activations, x[rows])
+            cost = nn.cost(record, y[rows], loss)
+            bad = (diverged_at < 0) & ~(np.isfinite(cost) & _finite_networks(params))
+            diverged_at[bad] = step
+            costs[step] = np.where(diverged_at >= 0, np.nan, cost)
+            if (diverged_at >= 0).all():
+                break
+            grads = nn.backward(params, record, y[rows], loss).params
+            if step in snapshot_at:
+                snapshots.append(Snapshot(step, _copy(params), _copy(grads), costs[step].copy()))
+            params, state = optimizer.update(params, grads, state)
+    diverged_at[(diverged_at < 0) & ~_finite_networks(params)] = steps
+    return TrainResult(costs, snapshots, params, diverged_at >= 0, diverged_at)

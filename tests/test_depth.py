@@ -1,4 +1,4 @@
-"""The claims of the vanishing and exploding through depth page, asserted on the results it shows."""
+"""The claims of the vanishing and exploding through depth page, asserted on its results."""
 
 import numpy as np
 import pytest
@@ -158,3 +158,16 @@ def test_typical_draw_drifts_below_the_mean(depth_random_result):
 def test_orthogonal_products_keep_every_length(depth_random_result):
     assert depth_random_result.values["orthogonal.l50.log_std"] < 1e-12
     assert np.abs(depth_random_result["orthogonal.log_forward"]).max() < 1e-12
+
+
+def test_the_exponential_verdict_can_go_either_way():
+    from initdoc.experiments.depth import EXPONENTIAL, exponential_deviation
+
+    exact = {s: s**9 for s in (0.5, 1.0, 1.5)}
+    assert EXPONENTIAL.judge(exponential_deviation(exact, 9))["outcome"] == "agrees"
+    off = {**exact, 1.5: 1.5**9 * 1.01}  # one percent off: not s^L
+    assert EXPONENTIAL.judge(exponential_deviation(off, 9))["outcome"] == "disagrees"
+
+
+def test_the_exponential_verdict_is_the_pages(depth_linear_result):
+    assert depth_linear_result.verdicts["exponential"]["outcome"] == "agrees"

@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from initdoc import theory
+from initdoc.experiments.he import signal_verdicts, training_verdicts
 
 
 def test_relu_keeps_half_the_second_moment_of_a_normal(he_signal_result):
-    # E[relu(z)²] / Var(z): the numerator has std sqrt(E[relu(z)^4] - 1/4)/sqrt(n) = sqrt(1.25)/sqrt(n)
+    # E[relu(z)²] / Var(z): the numerator has std sqrt(E[relu(z)^4] - 1/4)/sqrt(n)
+    # = sqrt(1.25)/sqrt(n)
     n = he_signal_result.values["n_normal"]
     assert he_signal_result.values["relu_moment_normal"] == pytest.approx(
         0.5, abs=6 * np.sqrt(1.25 / n) + 6 * np.sqrt(2 / n)
@@ -65,58 +67,100 @@ def test_he_doubles_xavier_but_not_glorot(he_signal_result):
     assert theory.he_variance(width) == pytest.approx(2 / width)
 
 
-@pytest.mark.parametrize("depth", [22, 30])
-def test_xavier_starts_at_the_cost_of_a_coin_flip(he_training_result, depth):
-    for key in ("xavier", "glorot"):
-        assert he_training_result.values[f"d{depth}.{key}.initial_cost"] == pytest.approx(
-            np.log(2), abs=1e-3
+def test_xavier_starts_at_the_cost_of_a_coin_flip(he_training_result):
+    # From 22 layers on the output is so small that every first cost is ln 2 to 1e-3; shallower
+    # networks say a little more, and the mean over every depth (the page's number) is ln 2 to 5e-3.
+    for depth in he_training_result["depths"]:
+        first = he_training_result[f"d{depth}.xavier.first_cost"]
+        assert first == pytest.approx(np.log(2), abs=1e-3 if depth >= 22 else 0.05)
+    assert he_training_result.values["xavier.first_cost"] == pytest.approx(np.log(2), abs=5e-3)
+    # He's outputs are of normal size from the start: its first cost is above ln 2
+    assert he_training_result.values["he.first_cost"] > np.log(2) + 0.05
+
+
+def test_he_leaves_the_plateau_far_sooner_at_every_depth(he_training_result):
+    xavier = np.where(
+        he_training_result["xavier.leave"] >= 0, he_training_result["xavier.leave"], np.inf
+    )
+    he = np.where(he_training_result["he.leave"] >= 0, he_training_result["he.leave"], np.inf)
+    assert np.all(np.median(xavier, axis=0) > 1.5 * np.median(he, axis=0))
+
+
+def test_the_xavier_stall_begins_where_the_page_says(he_training_result):
+    v, depths = he_training_result.values, list(he_training_result["depths"])
+    leave = he_training_result["xavier.leave"]
+    mostly_left = (leave >= 0).mean(axis=0) > 0.5
+    assert v["xavier.deepest_leaving"] < v["xavier.stall_from"]
+    assert mostly_left[: depths.index(v["xavier.stall_from"])].all()
+    assert not mostly_left[depths.index(v["xavier.stall_from"]) :].any()
+
+
+def test_the_training_verdicts_are_those_of_the_steps_shown(he_training_result):
+    r = he_training_result
+    again = training_verdicts(r["depths"], r["xavier.leave"], r["he.leave"], r.values["budget"])
+    assert again == {k: r.verdicts[k] for k in again}
+
+
+# Made-up results on both sides of every verdict's margin.
+
+DEPTHS = np.array([10, 16, 22, 30, 40, 50, 60])
+
+
+def made_up_steps(per_layer: float, start: float = 50, seeds: int = 5, budget: int = 3000):
+    """Steps to leave ∝ 2^(per_layer · depth), a little noise, -1 beyond the budget."""
+    rng = np.random.default_rng(0)
+    steps = start * 2 ** (per_layer * (DEPTHS - 10)) * np.exp(rng.normal(0, 0.05, (seeds, 7)))
+    return np.where(steps <= budget, np.round(steps), -1).astype(int)
+
+
+def test_training_verdicts_can_go_either_way():
+    paper = training_verdicts(DEPTHS, made_up_steps(0.3), made_up_steps(0.0, 30), 3000)
+    assert {k: v["outcome"] for k, v in paper.items()} == {
+        "d22_xavier_converges": "agrees",
+        "d22_he_earlier": "agrees",
+        "d30_xavier_stalls": "agrees",
+        "d30_he_converges": "agrees",
+        "xavier_plateau_grows": "agrees",
+        "he_plateau_flat": "agrees",
+    }
+    other = training_verdicts(DEPTHS, made_up_steps(0.0, 30), made_up_steps(0.3), 3000)
+    assert {k: v["outcome"] for k, v in other.items()} == {
+        "d22_xavier_converges": "agrees",  # a flat Xavier curve leaves at every depth
+        "d22_he_earlier": "disagrees",
+        "d30_xavier_stalls": "disagrees",
+        "d30_he_converges": "disagrees",
+        "xavier_plateau_grows": "disagrees",
+        "he_plateau_flat": "disagrees",
+    }
+    never = np.full((5, 7), -1)
+    assert training_verdicts(DEPTHS, never, never, 3000)["d22_xavier_converges"]["outcome"] == (
+        "disagrees"
+    )
+
+
+def test_signal_verdicts_can_go_either_way():
+    rng = np.random.default_rng(0)
+    draws = lambda centre: centre * np.exp(rng.normal(0, 0.005, 10))  # noqa: E731
+    right = {"he.forward": draws(1.0), "he.backward": draws(1.0)}
+    right |= {"xavier.forward": draws(0.5), "xavier.backward": draws(0.5)}
+    found = signal_verdicts((0.5001, 0.0009, 10**6), right)
+    assert {v["outcome"] for v in found.values()} == {"agrees"}
+    wrong = {k: v * 1.3 for k, v in right.items()}
+    found = signal_verdicts((0.52, 0.0009, 10**6), wrong)
+    assert {v["outcome"] for v in found.values()} == {"disagrees"}
+
+
+def test_the_signal_verdicts_are_those_of_the_draws_shown(he_signal_result):
+    r, top = he_signal_result, he_signal_result.values["n_hidden"]
+    factors = {}
+    for key in ("he", "xavier"):
+        factors[f"{key}.forward"] = (r[f"{key}.a2"][:, top] / r[f"{key}.a2"][:, 1]) ** (
+            1 / (top - 1)
         )
-
-
-@pytest.mark.parametrize("depth", [22, 30])
-def test_he_leaves_the_plateau_far_sooner(he_training_result, depth):
-    he = he_training_result.values[f"d{depth}.he.leave_max"]
-    assert he_training_result.values[f"d{depth}.he.all_left"]
-    for key in ("xavier", "glorot"):
-        assert he_training_result.values[f"d{depth}.{key}.leave_min"] > 3 * he
-
-
-@pytest.mark.parametrize("depth", [22, 30])
-def test_xavier_does_not_stall_for_good_here(he_training_result, depth):
-    for key in ("xavier", "glorot", "he"):
-        assert he_training_result.values[f"d{depth}.{key}.all_left"]
-        assert he_training_result.values[f"d{depth}.{key}.min_accuracy"] > 0.95
-
-
-def test_the_plateau_grows_with_depth(he_training_result):
-    for key in ("xavier", "glorot"):
-        assert (
-            he_training_result.values[f"d30.{key}.leave_min"]
-            > he_training_result.values[f"d22.{key}.leave_max"]
+        factors[f"{key}.backward"] = (r[f"{key}.g2"][:, 1] / r[f"{key}.g2"][:, top]) ** (
+            1 / (top - 1)
         )
-
-
-# The He et al. (2015) paper page: its "agrees?" column.
-
-
-def test_paper_premises_agree(he_signal_result):
-    v = he_signal_result.values
-    assert abs(v["relu_moment_normal"] - 0.5) < 0.01 and v["halving_agrees"] == "yes"
-    assert abs(v["he.factor"] - 1) < 0.05 and abs(v["he.grad_factor"] - 1) < 0.05
-    assert v["he_keeps_agrees"] == "yes"
-    assert abs(v["xavier.factor"] - 0.5) < 0.05 and abs(v["xavier.grad_factor"] - 0.5) < 0.05
-    assert v["xavier_halves_agrees"] == "yes"
-
-
-def test_paper_at_22_layers_agrees_both_converge_he_first(he_training_result):
-    v = he_training_result.values
-    assert v["d22.xavier.all_left"] and v["d22.he.all_left"]
-    assert v["d22.he.leave_max"] < v["d22.xavier.leave_min"]
-    assert v["shallow_agrees"] == "yes"
-
-
-def test_paper_at_30_layers_disagrees_xavier_does_not_stall(he_training_result):
-    v = he_training_result.values
-    assert v["d30.xavier.all_left"] and v["d30.he.all_left"]
-    assert v["d30.xavier.min_accuracy"] > 0.9
-    assert v["deep_agrees"] == "no"
+    moment = (r.values["relu_moment_normal"], r.values["relu_moment_se"], r.values["n_normal"])
+    again = signal_verdicts(moment, factors)
+    assert again == {k: r.verdicts[k] for k in again}
+    assert {v["outcome"] for v in again.values()} == {"agrees"}

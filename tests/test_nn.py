@@ -272,3 +272,53 @@ def test_matches_a_by_hand_net_with_scalar_loops():
     assert nn.cost(record, labels, "softmax_cross_entropy") == pytest.approx(total / m, rel=1e-12)
     for got, want in zip([p for pair in grads.params for p in pair], [dW1, db1, dW2, db2]):
         assert np.allclose(got, want, rtol=1e-10, atol=1e-14)
+
+
+# A stack of networks: every W has a leading axis, and each network's cost and gradients are
+# those it would have alone.
+
+
+def stack(nets):
+    """Stack networks of one shape: W to (S, n_in, n_out), b to (S, 1, n_out)."""
+    return [
+        (np.stack([p[l][0] for p in nets]), np.stack([p[l][1][None, :] for p in nets]))
+        for l in range(len(nets[0]))
+    ]
+
+
+@pytest.mark.parametrize("shared_x", [True, False])
+@pytest.mark.parametrize("loss", list(OUTPUTS))
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "softmax"])
+def test_a_stack_computes_what_each_network_computes_alone(hidden, loss, shared_x):
+    nets = [make_net(hidden, loss, seed=s) for s in range(3)]
+    params = stack([n[0] for n in nets])
+    activations, x, y = nets[0][1], nets[0][2], nets[0][3]
+    xs = x if shared_x else np.stack([n[2] for n in nets])
+    ys = y if shared_x else np.stack([n[3] for n in nets])
+    record = nn.forward(params, activations, xs)
+    grads = nn.backward(params, record, ys, loss)
+    costs = nn.cost(record, ys, loss)
+    assert costs.shape == (3,)
+    for s, (alone, *_rest) in enumerate(nets):
+        xa, ya = (x, y) if shared_x else (nets[s][2], nets[s][3])
+        rec = nn.forward(alone, activations, xa)
+        g = nn.backward(alone, rec, ya, loss)
+        assert costs[s] == pytest.approx(nn.cost(rec, ya, loss), rel=1e-12)
+        for (dW, db), (dW1, db1) in zip(grads.params, g.params):
+            np.testing.assert_allclose(dW[s], dW1, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(db[s, 0], db1, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("loss", list(OUTPUTS))
+def test_stacked_gradients_match_finite_differences(loss):
+    nets = [make_net("tanh", loss, seed=s) for s in range(2)]
+    params = stack([n[0] for n in nets])
+    activations, x, y = nets[0][1:]
+    grads = nn.backward(params, nn.forward(params, activations, x), y, loss)
+
+    def total():
+        return nn.cost(nn.forward(params, activations, x), y, loss).sum()
+
+    for (W, b), (dW, db) in zip(params, grads.params):
+        assert relative_error(numeric_gradient(total, W), dW) < 1e-6
+        assert relative_error(numeric_gradient(total, b), db) < 1e-6

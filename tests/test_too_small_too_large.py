@@ -16,7 +16,7 @@ def value(playground_result, hidden, dataset, scheme, name):
 @pytest.mark.parametrize("hidden", pg.HIDDEN)
 @pytest.mark.parametrize("scheme", ["appropriate", "too_large"])
 def test_batched_trainer_matches_the_engine(playground_result, hidden, scheme):
-    """The experiment trains all runs at once; the engine's train.train, one run at a time, agrees."""
+    """The experiment trains all runs at once; the engine's train.train, one at a time, agrees."""
     d, s, h = pg.DATASETS.index("xor"), list(pg.SCHEMES).index(scheme), pg.HIDDEN.index(hidden)
     params = [
         (playground_result[f"W{l}"][h, d, s, 0], playground_result[f"b{l}"][h, d, s, 0])
@@ -267,3 +267,49 @@ def test_playground_page_claims(playground_result):
                     playground_result[name][pg.HIDDEN.index(hidden), pg.DATASETS.index(dataset), 0]
                     == 0
                 )
+
+
+def made_up_costs(too_small_plateau: int, too_large_kind: str, steps: int = 400) -> np.ndarray:
+    """Cost curves costs[hidden, dataset, scheme, draw, step]: too-small runs that sit at ln 2 for
+    `too_small_plateau` steps, too-large runs that 'settle', 'diverge' or 'oscillate'."""
+    shape = (len(pg.HIDDEN), len(pg.DATASETS), len(pg.SCHEMES), pg.SWEEP_DRAWS, steps)
+    t = np.arange(steps)
+    learning = np.log(2) * np.exp(-t / 50)
+    costs = np.broadcast_to(learning, shape).copy()
+    small, large = list(pg.SCHEMES).index("too_small"), list(pg.SCHEMES).index("too_large")
+    costs[:, :, small] = np.where(
+        t < too_small_plateau, np.log(2), np.log(2) * np.exp(-(t - too_small_plateau) / 50)
+    )
+    if too_large_kind == "diverge":
+        costs[:, :, large, :, steps // 2 :] = np.nan
+    elif too_large_kind == "oscillate":
+        costs[:, :, large] = 0.5 + 0.2 * (t % 2)
+    return costs
+
+
+def test_sweep_verdicts_can_go_either_way():
+    article = pg.sweep_verdicts(made_up_costs(200, "diverge"))
+    assert (
+        article["too_small_slow"]["outcome"] == article["too_large_diverges"]["outcome"] == "agrees"
+    )
+    assert article["too_large_oscillates"]["outcome"] == "disagrees"
+    other = pg.sweep_verdicts(made_up_costs(0, "oscillate"))
+    assert (
+        other["too_small_slow"]["outcome"] == other["too_large_diverges"]["outcome"] == "disagrees"
+    )
+    assert other["too_large_oscillates"]["outcome"] == "agrees"
+
+
+def test_the_sweep_verdicts_match_the_counts_the_page_quotes(init_scale_sweep_result):
+    v, found = init_scale_sweep_result.values, init_scale_sweep_result.verdicts
+    cells = [(h, d) for h in pg.HIDDEN for d in pg.DATASETS]
+    diverged = sum(v[f"{h}.{d}.too_large.nonfinite"] for h, d in cells)
+    assert found["too_large_diverges"]["draws"] == v["too_large.runs"]
+    assert found["too_large_diverges"]["estimate"] == pytest.approx(diverged / v["too_large.runs"])
+    assert found["too_large_oscillates"]["estimate"] == pytest.approx(
+        v["too_large.oscillating"] / v["too_large.runs"]
+    )
+    slow = sum(v[f"{h}.{d}.too_small.slow_starts"] for h in pg.HIDDEN for d in pg.CURVED)
+    assert found["too_small_slow"]["estimate"] == pytest.approx(
+        slow / found["too_small_slow"]["draws"]
+    )

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from initdoc import nn, train
+from initdoc import nn, schemes, train
 
 ACTIVATIONS = ["tanh", "sigmoid"]
 LOSS = "binary_cross_entropy"
@@ -224,3 +224,65 @@ def test_bad_arguments_raise():
         train.train(**common)
     with pytest.raises(ValueError, match="snapshot"):
         train.train(**common, steps=5, snapshot_at=[5])
+
+
+def _stack(nets):
+    return [
+        (np.stack([p[l][0] for p in nets]), np.stack([p[l][1][None, :] for p in nets]))
+        for l in range(len(nets[0]))
+    ]
+
+
+@pytest.mark.parametrize("optimizer", [train.SGD(0.1), train.Momentum(0.05), train.Adam(0.01)])
+def test_a_stack_trains_each_network_as_it_would_train_alone(optimizer):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)), rng.integers(0, 2, 40)
+    sizes, acts = [3, 8, 8, 1], ["tanh", "tanh", "sigmoid"]
+    nets = [
+        nn.init_params(np.random.default_rng(s), sizes, schemes.glorot_normal()) for s in (1, 2)
+    ]
+    orders = [np.random.default_rng(7), np.random.default_rng(8)]
+    run = train.train(
+        _stack(nets),
+        acts,
+        "binary_cross_entropy",
+        x,
+        y,
+        optimizer=optimizer,
+        steps=30,
+        batch_size=16,
+        rng=orders,
+        snapshot_at=[5],
+    )
+    assert run.costs.shape == (30, 2) and not run.diverged.any()
+    for s, seed in enumerate((7, 8)):
+        alone = train.train(
+            nets[s],
+            acts,
+            "binary_cross_entropy",
+            x,
+            y,
+            optimizer=optimizer,
+            steps=30,
+            batch_size=16,
+            rng=np.random.default_rng(seed),
+            snapshot_at=[5],
+        )
+        np.testing.assert_allclose(run.costs[:, s], alone.costs, rtol=1e-10)
+        np.testing.assert_allclose(run.final_params[0][0][s], alone.final_params[0][0], rtol=1e-9)
+        assert run.snapshots[0].cost[s] == pytest.approx(alone.snapshots[0].cost, rel=1e-10)
+
+
+def test_one_diverging_network_of_a_stack_leaves_the_others_training():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(20, 2)), rng.normal(size=(20, 1))
+    sizes, acts = [2, 4, 1], ["identity", "identity"]
+    nets = [
+        nn.init_params(np.random.default_rng(s), sizes, schemes.glorot_normal()) for s in (1, 2)
+    ]
+    nets[1] = [(W * 1e200, b) for W, b in nets[1]]  # overflows in its first steps
+    run = train.train(_stack(nets), acts, "mse", x, y, optimizer=train.SGD(0.01), steps=10)
+    assert list(run.diverged) == [False, True]
+    assert run.diverged_at[0] == -1 and 0 <= run.diverged_at[1] < 10
+    assert np.isfinite(run.costs[:, 0]).all() and np.isnan(run.costs[run.diverged_at[1] :, 1]).all()
+    assert run.costs[-1, 0] < run.costs[0, 0]

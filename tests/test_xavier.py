@@ -196,3 +196,21 @@ def test_tanh_fixed_point_against_gauss_hermite(sigma_w2):
     w = w / w.sum()  # E over ξ ~ N(0, 1)
     assert sigma_w2 * w @ np.tanh(np.sqrt(q_star) * x) ** 2 == pytest.approx(q_star, rel=1e-6)
     assert sigma_w2 * w @ np.cosh(np.sqrt(q_star) * x) ** -4 == pytest.approx(chi1, rel=1e-6)
+
+
+def test_the_keeps_verdict_can_go_either_way():
+    from initdoc.experiments.xavier import KEEPS_VARIANCE
+
+    rng = np.random.default_rng(0)
+    assert KEEPS_VARIANCE.judge(1.0 + rng.normal(0, 0.02, 10))["outcome"] == "agrees"
+    assert KEEPS_VARIANCE.judge(0.3 + rng.normal(0, 0.02, 10))["outcome"] == "disagrees"
+    assert KEEPS_VARIANCE.judge(0.8 + rng.normal(0, 0.05, 10))["outcome"] == "inconclusive"
+
+
+def test_xavier_does_not_keep_the_variance_over_any_draw(xavier_keeps_result, xavier_result):
+    ratios = xavier_keeps_result["ratios"]
+    assert ratios.max() < 0.8 and xavier_keeps_result.verdicts["same_variance"]["outcome"] == (
+        "disagrees"
+    )
+    # the single network the page's figures show is one of the same kind
+    assert ratios.min() / 2 < xavier_result.values["lecun.forward_ratio"] < ratios.max() * 2

@@ -34,9 +34,7 @@ for s in (0.5, 1.0, 1.5):
     record = nn.forward(params, ["identity"] * depth, X)
     grads = nn.backward(params, record, Y, "mse")
     signal[s] = [np.linalg.norm(a) / np.linalg.norm(X) for a in record.a]
-    gradient[s] = [
-        np.linalg.norm(da) / np.linalg.norm(grads.da[depth]) for da in grads.da
-    ]
+    gradient[s] = [np.linalg.norm(da) / np.linalg.norm(grads.da[depth]) for da in grads.da]
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
 for s in signal:
@@ -67,12 +65,9 @@ s, width, depth, draws = 1.0, 64, 50, 100
 x = rng.standard_normal((1, width))
 ends = []
 for _ in range(draws):
-    params = nn.init_params(
-        rng, [width] * (depth + 1), schemes.normal(0, s / np.sqrt(width))
-    )
+    params = nn.init_params(rng, [width] * (depth + 1), schemes.normal(0, s / np.sqrt(width)))
     ends.append(
-        np.linalg.norm(nn.forward(params, ["identity"] * depth, x).a[-1])
-        / np.linalg.norm(x)
+        np.linalg.norm(nn.forward(params, ["identity"] * depth, x).a[-1]) / np.linalg.norm(x)
     )
 print(
     f"|a[L]|/|x| over {draws} draws: median {np.median(ends):.3g}, "

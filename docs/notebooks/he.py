@@ -69,7 +69,4 @@ plt.show()
 # %%
 a = 0.2
 leaky = np.where(z > 0, z, a * z)
-print(
-    f"slope {a}: kept {np.mean(leaky**2) / np.mean(z**2):.4f}, "
-    f"predicted {(1 + a**2) / 2:.4f}"
-)
+print(f"slope {a}: kept {np.mean(leaky**2) / np.mean(z**2):.4f}, predicted {(1 + a**2) / 2:.4f}")

@@ -93,13 +93,8 @@ plt.show()
 
 # %%
 v, lr = 1000.0, 0.1
-p = nn.init_params(
-    np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal")
-)
-run = train.train(
-    p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(lr), steps=3000
-)
+p = nn.init_params(np.random.default_rng(1), sizes, schemes.variance_scaling(v, "fan_in", "normal"))
+run = train.train(p, activations, "binary_cross_entropy", X, y, optimizer=train.SGD(lr), steps=3000)
 print(
-    f"v = {v:g}: first cost {run.costs[0]:.3g}, last {run.costs[-1]:.3g}, "
-    f"diverged: {run.diverged}"
+    f"v = {v:g}: first cost {run.costs[0]:.3g}, last {run.costs[-1]:.3g}, diverged: {run.diverged}"
 )

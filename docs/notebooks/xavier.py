@@ -38,9 +38,7 @@ for name, init in starts.items():
     record = nn.forward(params, activations, X)
     grads = nn.backward(params, record, y, "softmax_cross_entropy")
     forward[name] = [np.var(a) for a in record.a[1 : L + 1]]  # hidden activations
-    backward[name] = [
-        np.var(dz) for dz in grads.dz[1 : L + 1]
-    ]  # dL/dz of the hidden layers
+    backward[name] = [np.var(dz) for dz in grads.dz[1 : L + 1]]  # dL/dz of the hidden layers
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
 for name in starts:

@@ -32,8 +32,7 @@ starts = {
     "Glorot normal": schemes.glorot_normal(),
 }
 params = {
-    name: nn.init_params(np.random.default_rng(1), sizes, init)
-    for name, init in starts.items()
+    name: nn.init_params(np.random.default_rng(1), sizes, init) for name, init in starts.items()
 }
 print(params["constant 0.5"][0][0])  # W1: 2 inputs x 4 hidden units, every entry 0.5
 
@@ -47,9 +46,7 @@ print(params["constant 0.5"][0][0])  # W1: 2 inputs x 4 hidden units, every entr
 for name, p in params.items():
     record = nn.forward(p, activations, X)
     dW1 = nn.backward(p, record, y, "binary_cross_entropy").params[0][0]
-    gap = np.abs(
-        dW1 - dW1[:, :1]
-    ).max()  # how far each unit's column is from the first unit's
+    gap = np.abs(dW1 - dW1[:, :1]).max()  # how far each unit's column is from the first unit's
     print(f"{name:>14}: dW1 columns differ by at most {gap:.2g}")
 
 # %% [markdown]

@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from initdoc import nn, schemes, train
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -94,6 +95,32 @@ def _first(mask: np.ndarray) -> int:
     return int(hits[0]) if hits.size else -1
 
 
+EXPONENTIAL = verdicts.declare(
+    "depth_linear",
+    "exponential",
+    page="depth.md",
+    claim="The values of ŷ grow exponentially with L from W = 1.5 I, and shrink from 0.5 I",
+    reported="the source article",
+    quantity="largest relative difference between output/input and s^L, over s = 0.5, 1, 1.5,",
+    region=verdicts.below(1e-9),
+    test="exact",
+    exact="multiplying by s·I has no randomness: the output is s^L x, up to rounding",
+    draws=1,
+    fmt=".0e",
+    says={
+        "agrees": "True, exactly: the output is $s^L$ times the input for every $s$, to within "
+        "{estimate}, which is rounding.",
+        "disagrees": "Not as derived: the output differs from $s^L$ times the input by {estimate}.",
+    },
+    checked_by="test_depth.py::test_the_exponential_verdict_can_go_either_way",
+)
+
+
+def exponential_deviation(measured: dict[float, float], depth: int) -> float:
+    """The largest relative difference between a measured output factor and s^depth."""
+    return max(abs(factor / s**depth - 1) for s, factor in measured.items())
+
+
 @experiment("depth_linear", seed=0, depth=9, m=200, noise=0.1, lr=0.01, steps=5000, tolerance=0.01)
 def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
     """The 9-layer, 2-unit linear network from W = s·I: signals per layer, then training at one learning rate."""
@@ -159,6 +186,8 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
     res.values["s0.5.second_plateau_excess"] = (
         float(np.median(e[on_second])) if on_second.any() else -1.0
     )
+    measured = {s: res.values[f"s{s:g}.output_factor"] for s in SCALES}
+    res.verdicts.update(verdicts.judged([(EXPONENTIAL, exponential_deviation(measured, depth))]))
     res.values["dW_ratio_1_to_0.5"] = res.values["s1.dW"] / res.values["s0.5.dW"]
     res.values["dW_ratio_1.5_to_1"] = res.values["s1.5.dW"] / res.values["s1.dW"]
     return res

@@ -1,10 +1,12 @@
-"""He/Kaiming: relu halves the second moment; a 30-layer relu network under Xavier and He."""
+"""He/Kaiming: relu halves the second moment; relu networks of 10 to 60 layers under Xavier and
+He, at the start and in training."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from initdoc import data, nn, schemes, theory, train
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -17,13 +19,9 @@ SCHEMES = {
 SMOOTH = 20  # steps in the running mean that decides when a run has left the plateau
 
 
-def verdict(agrees: bool) -> str:
-    """A claim's verdict as the Papers page's table shows it."""
-    return "yes" if agrees else "no"
-
-
 def lifted(rng, name: str, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """A 2-D toy set mapped to `dim` inputs by a fixed random projection, each input standardized."""
+    """A 2-D toy set mapped to `dim` inputs by a fixed random projection, each input
+    standardized."""
     X2, y = data.toy(name, rng, n)
     X = X2 @ rng.standard_normal((2, dim))
     X = (X - X.mean(axis=0)) / X.std(axis=0)
@@ -48,6 +46,81 @@ def steps_to_leave_plateau(costs: np.ndarray, level: float) -> int:
     return int(below[0]) + SMOOTH - 1 if below.size else -1
 
 
+DRAWS = 10  # weight draws of the 30-layer network at initialization
+
+
+def _signal_claim(key, claim, reported, quantity, region, test, says, draws=DRAWS, fmt=".3f"):
+    return verdicts.declare(
+        "he_signal",
+        key,
+        page="papers/he.md",
+        claim=claim,
+        reported=reported,
+        quantity=quantity,
+        region=region,
+        test=test,
+        draws=draws,
+        fmt=fmt,
+        says=says,
+        checked_by="test_he.py::test_signal_verdicts_can_go_either_way",
+    )
+
+
+RELU_HALF = _signal_claim(
+    "relu_halves",
+    "Relu keeps half of the second moment of a symmetric input",
+    "E[x²] = ½ Var(y): a theorem, by symmetry",
+    "E[relu(z)²] / Var(z) over a million normal z",
+    verdicts.within(0.5, 0.005),
+    "normal",
+    {
+        "agrees": "Relu keeps {estimate} [{low}, {high}] of the second moment of a normal input: "
+        "half, as the symmetry argument says.",
+        "disagrees": "Relu keeps {estimate} [{low}, {high}] of the second moment of a normal "
+        "input, not half: the code that measured it is wrong.",
+        "inconclusive": "Relu keeps {estimate} [{low}, {high}] of the second moment of a normal "
+        "input; the sample is too small to check half.",
+    },
+    draws=10**6,
+    fmt=".4f",
+)
+
+
+def _factor_claim(key: str, rule: str, way: str, target: float):
+    what = "signal" if way == "forward" else "gradient"
+    return _signal_claim(
+        f"{key}_{way}",
+        f"{rule} multiplies the {what}'s second moment by {target:g} per relu layer, {way}",
+        "derived",
+        f"per-layer factor of the {what} over 28 layers, mean over draws,",
+        verdicts.within(target, 0.05),
+        "mean",
+        {
+            "agrees": f"Under {rule} the {what} changes by a factor of {{estimate}} [{{low}}, "
+            f"{{high}}] per layer, {way}: {target:g}, as derived.",
+            "disagrees": f"Under {rule} the {what} changes by a factor of {{estimate}} [{{low}}, "
+            f"{{high}}] per layer, {way}, not {target:g}.",
+            "inconclusive": f"Under {rule} the {what}'s factor per layer, {{estimate}} [{{low}}, "
+            f"{{high}}], is too uncertain to check against {target:g}.",
+        },
+    )
+
+
+FACTORS = {
+    f"{key}.{way}": _factor_claim(key, rule, way, target)
+    for key, rule, target in (("he", "He", 1.0), ("xavier", "Xavier", 0.5))
+    for way in ("forward", "backward")
+}
+
+
+def signal_verdicts(relu_moment: tuple[float, float, int], factors: dict[str, np.ndarray]):
+    """The premise claims judged on E[relu(z)²]/Var(z) (estimate, standard error, sample size) and
+    the per-layer factors of each draw, keyed 'he.forward', 'xavier.backward' and so on."""
+    return verdicts.judged(
+        [(RELU_HALF, relu_moment)] + [(FACTORS[k], factors[k]) for k in sorted(FACTORS)]
+    )
+
+
 @experiment(
     "he_signal",
     seed=0,
@@ -56,11 +129,12 @@ def steps_to_leave_plateau(costs: np.ndarray, level: float) -> int:
     n_x=32,
     width=128,
     depth=30,
-    draws=10,
+    draws=DRAWS,
     n_normal=1_000_000,
 )
 def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
-    """E[relu(z)²] against Var(z)/2, and each layer's signal at the start of a 30-layer relu network."""
+    """E[relu(z)²] against Var(z)/2, and each layer's signal at the start of a 30-layer relu
+    network."""
     z = rng.standard_normal(n_normal)
     res = Result(
         values={
@@ -120,15 +194,228 @@ def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
             "he_to_xavier_forward": float(np.max(res["he.a2"][:, top] / res["xavier.a2"][:, top])),
         }
     )
-    v = res.values  # He et al. (2015): relu halves the second moment; ½ n Var(w) = 1 keeps it, n Var(w) = 1 halves it
-    v["halving_agrees"] = verdict(abs(v["relu_moment_normal"] - 0.5) < 0.01)
-    v["he_keeps_agrees"] = verdict(
-        abs(v["he.factor"] - 1) < 0.05 and abs(v["he.grad_factor"] - 1) < 0.05
-    )
-    v["xavier_halves_agrees"] = verdict(
-        abs(v["xavier.factor"] - 0.5) < 0.05 and abs(v["xavier.grad_factor"] - 0.5) < 0.05
+    factors = {
+        f"{key}.{way}": (res[f"{key}.a2"][:, top] / res[f"{key}.a2"][:, 1]) ** (1 / (top - 1))
+        if way == "forward"
+        else (res[f"{key}.g2"][:, 1] / res[f"{key}.g2"][:, top]) ** (1 / (top - 1))
+        for key in ("he", "xavier")
+        for way in ("forward", "backward")
+    }
+    ratio, spread = res.values["relu_moment_normal"], z.var()
+    residual = np.maximum(z, 0) ** 2 - ratio * (z - z.mean()) ** 2  # the delta method for a ratio
+    res.values["relu_moment_se"] = float(residual.std() / np.sqrt(n_normal) / spread)
+    res.verdicts.update(
+        signal_verdicts(
+            (res.values["relu_moment_normal"], res.values["relu_moment_se"], n_normal), factors
+        )
     )
     return res
+
+
+def orders(generators, n: int, batch_size: int):
+    """Row indices for each step, one row of indices per network: every network walks through
+    its own shuffles of the n examples, a fresh one each epoch."""
+    while True:
+        perms = np.stack([g.permutation(n) for g in generators])
+        for start in range(0, n, batch_size):
+            yield perms[:, start : start + batch_size]
+
+
+def plateau_lengths(params, activations, X, y, opt, batch_size, budget, generators, level):
+    """Train a stack of networks with momentum SGD until the running mean of each one's cost
+    (SMOOTH steps) falls below `level`; per network, that step (-1: not within the budget, or
+    diverged), whether it diverged, and its first cost. A network stops training as soon as it
+    has left."""
+    S = len(params[0][0])
+    left, diverged = np.full(S, -1), np.zeros(S, bool)
+    active, recent, first = np.arange(S), np.full((S, SMOOTH), np.inf), np.full(S, np.nan)
+    state, rows = opt.init(params), orders(generators, len(X), batch_size)
+    with np.errstate(all="ignore"):  # a network that diverges is recorded, not raised
+        for step in range(budget):
+            batch = next(rows)[active]
+            record = nn.forward(params, activations, X[batch])
+            recent[active, step % SMOOTH] = nn.cost(record, y[batch], "binary_cross_entropy")
+            if step == 0:
+                first = recent[:, 0].copy()
+            done = recent[active].mean(axis=1) < level
+            broken = ~np.isfinite(recent[active, step % SMOOTH])
+            left[active[done]], diverged[active[broken]] = step, True
+            keep = ~(done | broken)
+            if not keep.any():
+                break
+            grads = nn.backward(params, record, y[batch], "binary_cross_entropy").params
+            params, state = opt.update(params, grads, state)
+            if not keep.all():
+                params = [(W[keep], b[keep]) for W, b in params]
+                state = [v[keep] for v in state]
+                active = active[keep]
+    return left, diverged, first
+
+
+def stack(nets):
+    """Networks of one shape as one stack: W (S, n_in, n_out), b (S, 1, n_out)."""
+    return [
+        (np.stack([p[l][0] for p in nets]), np.stack([p[l][1][None, :] for p in nets]))
+        for l in range(len(nets[0]))
+    ]
+
+
+TRAINED = ("xavier", "he")  # the two rules the paper trains
+SEEDS = 5
+PAPER, PITFALL = "papers/he.md", "he.md"
+GROWS = 0.02  # log2(steps) per layer: the plateau doubles at least every 50 layers
+
+
+def _training_claim(key, page, claim, reported, quantity, region, test, fmt, says):
+    return verdicts.declare(
+        "he_training",
+        key,
+        page=page,
+        claim=claim,
+        reported=reported,
+        quantity=quantity,
+        region=region,
+        test=test,
+        draws=SEEDS,
+        fmt=fmt,
+        says=says,
+        checked_by="test_he.py::test_training_verdicts_can_go_either_way",
+    )
+
+
+XAVIER_22 = _training_claim(
+    "d22_xavier_converges",
+    PAPER,
+    "22 layers: the Xavier network converges",
+    "it converges (22-layer model)",
+    "share of Xavier runs that leave the plateau within the budget",
+    verdicts.above(0.5, "above 50% (most runs)"),
+    "share",
+    ".0%",
+    {
+        "agrees": "At 22 layers the Xavier networks converge: {estimate} [{low}, {high}] of the "
+        "runs leave the plateau within the budget.",
+        "disagrees": "At 22 layers most Xavier networks do not converge here: only {estimate} "
+        "[{low}, {high}] of the runs leave the plateau within the budget.",
+        "inconclusive": "At 22 layers {estimate} [{low}, {high}] of the Xavier runs leave the "
+        "plateau within the budget: not clearly most of them.",
+    },
+)
+HE_EARLIER = _training_claim(
+    "d22_he_earlier",
+    PAPER,
+    "22 layers: He starts reducing the error earlier than Xavier",
+    "He earlier (22-layer model)",
+    "steps on the plateau, Xavier over He, paired by seed, mean,",
+    verdicts.above(1, "above 1 (He leaves first)"),
+    "mean",
+    ".1f",
+    {
+        "agrees": "At 22 layers He leaves the plateau first: the Xavier networks take {estimate} "
+        "[{low}, {high}] times as many steps.",
+        "disagrees": "At 22 layers He does not leave the plateau first: the Xavier networks take "
+        "{estimate} [{low}, {high}] times as many steps.",
+        "inconclusive": "At 22 layers the Xavier networks take {estimate} [{low}, {high}] times as "
+        "many steps as He: which leaves first is not settled.",
+    },
+)
+XAVIER_STALLS = _training_claim(
+    "d30_xavier_stalls",
+    PAPER,
+    "30 layers: the Xavier network stalls",
+    "completely stalls (30-layer model)",
+    "share of Xavier runs still on the plateau at the end of the budget",
+    verdicts.above(0.5, "above 50% (most runs)"),
+    "share",
+    ".0%",
+    {
+        "agrees": "At 30 layers the Xavier networks stall: {estimate} [{low}, {high}] of the runs "
+        "are still on the plateau at the end of the budget.",
+        "disagrees": "At 30 layers the Xavier networks do not stall here: only {estimate} [{low}, "
+        "{high}] of the runs are still on the plateau at the end of the budget.",
+        "inconclusive": "At 30 layers {estimate} [{low}, {high}] of the Xavier runs are still on "
+        "the plateau at the end of the budget: whether they stall is not settled.",
+    },
+)
+HE_30 = _training_claim(
+    "d30_he_converges",
+    PAPER,
+    "30 layers: the He network converges",
+    "it converges (30-layer model)",
+    "share of He runs that leave the plateau within the budget",
+    verdicts.above(0.5, "above 50% (most runs)"),
+    "share",
+    ".0%",
+    {
+        "agrees": "At 30 layers the He networks converge: {estimate} [{low}, {high}] of the runs "
+        "leave the plateau within the budget.",
+        "disagrees": "At 30 layers most He networks do not converge here: only {estimate} [{low}, "
+        "{high}] of the runs leave the plateau.",
+        "inconclusive": "At 30 layers {estimate} [{low}, {high}] of the He runs leave the plateau: "
+        "not clearly most of them.",
+    },
+)
+_SLOPE = "slope of log₂(steps on the plateau) on depth, per layer, mean over seeds,"
+XAVIER_GROWS = _training_claim(
+    "xavier_plateau_grows",
+    PITFALL,
+    "From Xavier weights the plateau lengthens exponentially with depth",
+    "the wait grows with depth (this page)",
+    _SLOPE,
+    verdicts.above(GROWS, f"above {GROWS} (doubling every {1 / GROWS:.0f} layers or faster)"),
+    "mean",
+    ".3f",
+    {
+        "agrees": "From Xavier weights the plateau lengthens exponentially with depth: log₂ of its "
+        "length grows by {estimate} [{low}, {high}] per layer.",
+        "disagrees": "From Xavier weights the plateau does not lengthen exponentially with depth: "
+        "the slope of log₂ steps per layer is {estimate} [{low}, {high}].",
+        "inconclusive": "Whether the Xavier plateau lengthens exponentially with depth is not "
+        "settled: the slope of log₂ steps per layer is {estimate} [{low}, {high}].",
+    },
+)
+HE_FLAT = _training_claim(
+    "he_plateau_flat",
+    PITFALL,
+    "From He weights the plateau does not lengthen with depth",
+    "He removes the wait (this page)",
+    _SLOPE,
+    verdicts.within(0, GROWS),
+    "mean",
+    ".3f",
+    {
+        "agrees": "From He weights the wait does not grow with depth: the slope of log₂ steps per "
+        "layer is {estimate} [{low}, {high}], {region}.",
+        "disagrees": "From He weights the wait changes with depth too: the slope of log₂ steps per "
+        "layer is {estimate} [{low}, {high}].",
+        "inconclusive": "From He weights the slope of log₂ steps per layer, {estimate} [{low}, "
+        "{high}], is too uncertain to call the wait flat or not.",
+    },
+)
+
+
+def log2_slopes(depths: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Per seed (row), the least-squares slope of log₂(steps) on depth."""
+    return np.polyfit(depths.astype(float), np.log2(steps).T, 1)[0]
+
+
+def training_verdicts(depths: np.ndarray, xavier: np.ndarray, he: np.ndarray, budget: int):
+    """The training claims judged on steps to leave the plateau per (seed, depth) for both rules
+    (-1: still on it at the end of the budget, which counts as the budget in a slope: a lower
+    bound, which can only understate growth)."""
+    at = {d: i for i, d in enumerate(depths.tolist())}
+    x22, h22, x30, h30 = xavier[:, at[22]], he[:, at[22]], xavier[:, at[30]], he[:, at[30]]
+    capped = lambda s: np.where(s >= 0, s, budget).astype(float)  # noqa: E731
+    return verdicts.judged(
+        [
+            (XAVIER_22, x22 >= 0),
+            (HE_EARLIER, capped(x22) / np.maximum(capped(h22), 1)),
+            (XAVIER_STALLS, x30 < 0),
+            (HE_30, h30 >= 0),
+            (XAVIER_GROWS, log2_slopes(depths, capped(xavier))),
+            (HE_FLAT, log2_slopes(depths, np.maximum(capped(he), 1))),
+        ]
+    )
 
 
 @experiment(
@@ -137,19 +424,21 @@ def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
     dataset="circle",
     n=512,
     n_x=32,
-    width=128,
-    depths=(22, 30),
-    seeds=2,
+    width=48,
+    depths=(10, 16, 22, 30, 40, 50, 60),
+    seeds=SEEDS,
     lr=0.01,
     beta=0.9,
-    batch_size=64,
-    steps=300,
+    batch_size=32,
+    budget=1000,
 )
-def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size, steps) -> Result:
-    """Training curves of 22- and 30-layer relu networks from Xavier, Glorot and He weights."""
+def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size, budget) -> Result:
+    """Steps until relu networks of 10 to 60 layers leave the plateau at ln 2, from Xavier and from
+    He weights, several seeds per depth."""
     X, y = lifted(rng, dataset, n, n_x)
     level = float(np.log(2)) / 2
     res = Result(
+        arrays={"depths": np.array(depths)},
         values={
             "dataset": dataset,
             "n": n,
@@ -159,54 +448,57 @@ def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size
             "lr": lr,
             "beta": beta,
             "batch_size": batch_size,
-            "steps": steps,
+            "budget": budget,
             "chance_cost": float(np.log(2)),
             "level": level,
             "smooth": SMOOTH,
-        }
+            "depth_min": min(depths),
+            "depth_max": max(depths),
+        },
     )
-    res.arrays["depths"] = np.array(depths)
     for depth in depths:
-        res.values[f"depth{depths.index(depth)}"] = depth
-        for key, (_, init) in SCHEMES.items():
-            costs, leave, accuracy = [], [], []
+        nets, generators = [], []
+        for key in TRAINED:
             for seed in range(seeds):
-                run_rng = np.random.default_rng([seed, depth])
-                params, activations = network(run_rng, depth, n_x, width, init)
-                run = train.train(
-                    params,
-                    activations,
-                    "binary_cross_entropy",
-                    X,
-                    y,
-                    optimizer=train.Momentum(lr, beta),
-                    steps=steps,
-                    batch_size=batch_size,
-                    rng=run_rng,
+                params, activations = network(
+                    np.random.default_rng([seed, depth]), depth, n_x, width, SCHEMES[key][1]
                 )
-                predicted = nn.forward(run.final_params, activations, X).a[-1] > 0.5
-                costs.append(run.costs)
-                leave.append(steps_to_leave_plateau(run.costs, level))
-                accuracy.append(float(np.mean(predicted == (y > 0.5))))
-            tag = f"d{depth}.{key}"
-            leave = np.array(leave)
-            res.arrays.update({f"{tag}.costs": np.stack(costs), f"{tag}.leave": leave})
-            res.values.update(
-                {
-                    f"{tag}.leave_min": int(leave.min()),
-                    f"{tag}.leave_max": int(leave.max()),
-                    f"{tag}.all_left": bool(np.all(leave >= 0)),
-                    f"{tag}.initial_cost": float(np.mean([c[0] for c in costs])),
-                    f"{tag}.min_accuracy": float(min(accuracy)),
-                    f"{tag}.final_cost": float(np.mean([c[-SMOOTH:].mean() for c in costs])),
-                }
-            )
-    v = res.values  # He et al. (2015): at 22 layers both converge, He earlier; at 30, Xavier stalls and He converges
-    shallow, deep = (f"d{d}" for d in depths)
-    v["he_earlier"] = v[f"{shallow}.he.leave_max"] < v[f"{shallow}.xavier.leave_min"]
-    v["shallow_agrees"] = verdict(
-        v[f"{shallow}.xavier.all_left"] and v[f"{shallow}.he.all_left"] and v["he_earlier"]
+                nets.append(params)
+                generators.append(np.random.default_rng([seed, depth, 1]))  # paired orders
+        left, diverged, first = plateau_lengths(
+            stack(nets),
+            activations,
+            X,
+            y,
+            train.Momentum(lr, beta),
+            batch_size,
+            budget,
+            generators,
+            level,
+        )
+        for i, key in enumerate(TRAINED):
+            rows = slice(i * seeds, (i + 1) * seeds)
+            res.arrays[f"d{depth}.{key}.leave"] = left[rows]
+            res.arrays[f"d{depth}.{key}.first_cost"] = first[rows]
+            res.values[f"d{depth}.{key}.diverged"] = int(diverged[rows].sum())
+    for key in TRAINED:
+        leave = np.stack([res[f"d{d}.{key}.leave"] for d in depths], axis=1)  # (seeds, depths)
+        res.arrays[f"{key}.leave"] = leave
+        reached = np.where(leave >= 0, leave, np.inf)
+        mostly_left = np.mean(leave >= 0, axis=0) > 0.5
+        first = np.stack([res[f"d{d}.{key}.first_cost"] for d in depths])
+        res.values.update(
+            {
+                f"{key}.median_shallow": float(np.median(reached[:, 0])),
+                f"{key}.median_deep": float(np.median(reached[:, -1])),
+                f"{key}.stalled": int((leave < 0).sum()),
+                f"{key}.first_cost": float(first.mean()),
+                # the deepest depth at which most runs left, and the first at which most did not
+                f"{key}.deepest_leaving": int(np.array(depths)[mostly_left].max(initial=0)),
+                f"{key}.stall_from": int(min(np.array(depths)[~mostly_left], default=0)),
+            }
+        )
+    res.verdicts.update(
+        training_verdicts(np.array(depths), res["xavier.leave"], res["he.leave"], budget)
     )
-    v["deep_xavier_stalls"] = not v[f"{deep}.xavier.all_left"]
-    v["deep_agrees"] = verdict(v["deep_xavier_stalls"] and v[f"{deep}.he.all_left"])
     return res

@@ -1,12 +1,15 @@
-"""Schoenholz et al. (2017), 'Deep Information Propagation': the mean-field depth scales of tanh networks, and
-a trainability map over σ_w² and depth with 6·ξ_c drawn on it."""
+"""Schoenholz et al. (2017), 'Deep Information Propagation': the mean-field depth scales of tanh
+networks, and a trainability map over σ_w² and depth with 6·ξ_c drawn on it."""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
 from initdoc import data
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -19,19 +22,9 @@ Z1, Z2 = np.meshgrid(NODES, NODES, indexing="ij")
 WEIGHTS_2D = np.outer(WEIGHTS, WEIGHTS)
 
 
-PAPER_CRITICAL_SIGMA_W2 = (
-    1.76  # tanh, σ_b² = 0.05: the paper's value as given to us, not checked against its text
-)
-
-
-def verdict(holds: bool) -> str:
-    """A claim's verdict as the page's table shows it."""
-    return "yes" if holds else "no"
-
-
-def share_verdict(holding: int, total: int) -> str:
-    """'yes' if a claim holds in every case, 'partly' if in more than half, else 'no'."""
-    return "yes" if holding == total else "partly" if holding > total / 2 else "no"
+PAPER_CRITICAL_SIGMA_W2 = 1.76  # tanh, σ_b² = 0.05: as given to us, not checked against its text
+PAGE = "papers/schoenholz.md"
+SIM_DRAWS = 5  # random networks per simulated σ_w²
 
 
 def d_tanh(x):
@@ -48,11 +41,14 @@ def gauss(f, q):
 
 
 def q_star(sigma_w2, sigma_b2: float, iterations: int = 1000):
-    """The fixed point of the variance map q ← σ_w² ∫ Dz tanh(√q z)² + σ_b², from q = 1."""
+    """The fixed point of the variance map q ← σ_w² ∫ Dz tanh(√q z)² + σ_b², from q = 1
+    (iterated until it stops changing, at most `iterations` times)."""
     sigma_w2 = np.asarray(sigma_w2, float)
     q = np.ones_like(sigma_w2)
     for _ in range(iterations):
-        q = sigma_w2 * gauss(lambda u: np.tanh(u) ** 2, q) + sigma_b2
+        q, before = sigma_w2 * gauss(lambda u: np.tanh(u) ** 2, q) + sigma_b2, q
+        if np.array_equal(q, before):
+            break
     return q
 
 
@@ -62,7 +58,7 @@ def chi_1(sigma_w2, sigma_b2: float):
 
 
 def _pair(c: float, q: float):
-    """The two pre-activations u₁ = √q z₁ and u₂ = √q (c z₁ + √(1 − c²) z₂) on the quadrature grid."""
+    """The pre-activations u₁ = √q z₁ and u₂ = √q (c z₁ + √(1 − c²) z₂) on the quadrature grid."""
     return np.sqrt(q) * Z1, np.sqrt(q) * (c * Z1 + np.sqrt(max(1 - c * c, 0.0)) * Z2)
 
 
@@ -74,7 +70,8 @@ def correlation_map(c: float, q: float, sigma_w2: float, sigma_b2: float) -> flo
 
 
 def c_star(sigma_w2: float, sigma_b2: float) -> float:
-    """The stable fixed point of the correlation map: 1 when χ₁ ≤ 1, else the root in [0, 1) by bisection."""
+    """The stable fixed point of the correlation map: 1 when χ₁ ≤ 1, else the root in [0, 1) by
+    bisection."""
     q = float(q_star(sigma_w2, sigma_b2))
     if chi_1(sigma_w2, sigma_b2) <= 1:
         return 1.0
@@ -89,14 +86,16 @@ def c_star(sigma_w2: float, sigma_b2: float) -> float:
 
 
 def xi_c(sigma_w2: float, sigma_b2: float) -> float:
-    """ξ_c = −1 / ln(σ_w² ∫ Dz₁ Dz₂ tanh'(u₁) tanh'(u₂)) at (q*, c*): correlations settle as e^(−l/ξ_c)."""
+    """ξ_c = −1 / ln(σ_w² ∫ Dz₁ Dz₂ tanh'(u₁) tanh'(u₂)) at (q*, c*): correlations settle as
+    e^(−l/ξ_c)."""
     u1, u2 = _pair(c_star(sigma_w2, sigma_b2), float(q_star(sigma_w2, sigma_b2)))
     chi_c = sigma_w2 * (WEIGHTS_2D * d_tanh(u1) * d_tanh(u2)).sum()
     return float(-1 / np.log(chi_c))
 
 
 def xi_q(sigma_w2: float, sigma_b2: float) -> float:
-    """ξ_q = −1 / ln(χ₁ + σ_w² ∫ Dz tanh''(√q* z) tanh(√q* z)): the variance settles as e^(−l/ξ_q)."""
+    """ξ_q = −1 / ln(χ₁ + σ_w² ∫ Dz tanh''(√q* z) tanh(√q* z)): the variance settles as
+    e^(−l/ξ_q)."""
     q = q_star(sigma_w2, sigma_b2)
     slope = chi_1(sigma_w2, sigma_b2) + sigma_w2 * gauss(lambda u: d2_tanh(u) * np.tanh(u), q)
     return float(-1 / np.log(slope))
@@ -111,18 +110,116 @@ def critical_sigma_w2(sigma_b2: float, lo: float = 1.0, hi: float = 4.0) -> floa
 
 
 def simulate(rng, sigma_w2: float, sigma_b2: float, width: int, depth: int):
-    """q^l and c^l of two inputs through one random tanh network of `width` units: W ~ N(0, σ_w²/n), b ~ N(0, σ_b²)."""
+    """q^l and c^l of two inputs through one random tanh network of `width` units:
+    W ~ N(0, σ_w²/n), b ~ N(0, σ_b²), a fresh W and b per layer.
+
+    Only the two inputs' pre-activations are needed, and given the layer's inputs a they are
+    exactly Gaussian: unit j gets (a₀·W_j, a₁·W_j) with covariance (σ_w²/n) a aᵀ. So each layer
+    draws 2 × width numbers instead of a width × width matrix."""
     x = rng.standard_normal((2, width))
     x[1] = 0.6 * x[0] + 0.8 * x[1]  # two inputs with correlation about 0.6
     qs, cs = [], []
     a = x
     for _ in range(depth):
-        W = rng.standard_normal((width, width)) * np.sqrt(sigma_w2 / width)
-        z = a @ W + rng.standard_normal(width) * np.sqrt(sigma_b2)
+        cov = a @ a.T * (sigma_w2 / width)
+        root = np.linalg.cholesky(cov + 1e-12 * np.eye(2))  # jitter: c may round to exactly 1
+        z = root @ rng.standard_normal((2, width)) + rng.standard_normal(width) * np.sqrt(sigma_b2)
         qs.append(float((z[0] ** 2).mean()))
         cs.append(float((z[0] * z[1]).mean() / np.sqrt((z[0] ** 2).mean() * (z[1] ** 2).mean())))
         a = np.tanh(z)
     return np.array(qs), np.array(cs)
+
+
+# The claims, as the page states them, before any data.
+
+_EXACT = "deterministic quadrature and bisection, no random draw"
+CRITICAL = verdicts.declare(
+    "mean_field",
+    "critical",
+    page=PAGE,
+    claim="The critical $\\sigma_w^2$ of tanh networks at $\\sigma_b^2$ = 0.05",
+    reported=f"≈ {PAPER_CRITICAL_SIGMA_W2} (as given to this page; the paper's text not checked)",
+    quantity="$\\sigma_w^2$ where χ₁ = 1",
+    region=verdicts.within(PAPER_CRITICAL_SIGMA_W2, 0.005, "within 1.76 ± 0.005 (two decimals)"),
+    test="exact",
+    exact=_EXACT,
+    draws=1,
+    fmt=".4f",
+    says={
+        "agrees": "The edge of chaos is at $\\sigma_w^2$ = {estimate}, the value quoted to two "
+        "decimals.",
+        "disagrees": "The edge of chaos is at $\\sigma_w^2$ = {estimate}, not at the value quoted.",
+    },
+    checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
+)
+CHAOTIC_PHASE = verdicts.declare(
+    "mean_field",
+    "chaotic_phase",
+    page=PAGE,
+    claim="Past the edge (χ₁ > 1) two inputs stop becoming identical: c* < 1",
+    reported="yes",
+    quantity="largest stable c* on the grid above the critical $\\sigma_w^2$",
+    region=verdicts.below(1),
+    test="exact",
+    exact=_EXACT,
+    draws=1,
+    fmt=".4f",
+    says={
+        "agrees": "Past the edge every stable correlation is below 1 (at most {estimate}).",
+        "disagrees": "Past the edge a stable correlation reaches {estimate}: no chaotic phase.",
+    },
+    checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
+)
+DIVERGES = verdicts.declare(
+    "mean_field",
+    "xi_c_diverges",
+    page=PAGE,
+    claim="$\\xi_c$ diverges at the edge of chaos",
+    reported="yes",
+    quantity="$\\xi_c$ at the grid point nearest the edge over the larger of $\\xi_c$ at "
+    "$\\sigma_w^2$ = 1 and 4,",
+    region=verdicts.above(10),
+    test="exact",
+    exact=_EXACT,
+    draws=1,
+    fmt=".0f",
+    says={
+        "agrees": "$\\xi_c$ peaks at the edge, {estimate} times its value away from it.",
+        "disagrees": "$\\xi_c$ near the edge is only {estimate} times its value away from it.",
+    },
+    checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
+)
+
+
+@functools.cache
+def finite_width_claim(sigma_w2: float) -> verdicts.Claim:
+    """The claim that one finite network's variance settles at the recursion's q*, at sigma_w2."""
+    return verdicts.declare(
+        "mean_field",
+        f"finite_width_q_{str(sigma_w2).replace('.', '_')}",
+        page=PAGE,
+        claim=f"A tanh network of width 1000 at $\\sigma_w^2$ = {sigma_w2} settles at the "
+        "recursion's q*",
+        reported="the mean-field limit (wide networks)",
+        quantity="measured variance over q*, last half of the layers, mean over networks,",
+        region=verdicts.within(1, 0.05),
+        test="mean",
+        draws=SIM_DRAWS,
+        fmt=".3f",
+        says={
+            "agrees": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance is "
+            "{estimate} [{low}, {high}] of q*: the recursion holds at this width.",
+            "disagrees": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance is "
+            "{estimate} [{low}, {high}] of q*: the recursion misses at this width.",
+            "inconclusive": f"At $\\sigma_w^2$ = {sigma_w2} the measured variance, "
+            "{estimate} [{low}, {high}] of q*, is too uncertain to judge the recursion.",
+        },
+        checked_by="test_mean_field.py::test_theory_verdicts_can_go_either_way",
+    )
+
+
+SIMULATED = (1.3, 2.5)
+FINITE_WIDTH = {s: finite_width_claim(s) for s in SIMULATED}
 
 
 @experiment(
@@ -132,14 +229,15 @@ def simulate(rng, sigma_w2: float, sigma_b2: float, width: int, depth: int):
     sigma_w2_min=1.0,
     sigma_w2_max=4.0,
     resolution=121,
-    simulated=(1.3, 2.5),
+    simulated=SIMULATED,
     width=1000,
     depth=30,
 )
 def mean_field(
     rng, sigma_b2, sigma_w2_min, sigma_w2_max, resolution, simulated, width, depth
 ) -> Result:
-    """q*, χ₁, c*, ξ_q and ξ_c of tanh networks over σ_w², the critical σ_w², and a finite-width check."""
+    """q*, χ₁, c*, ξ_q and ξ_c of tanh networks over σ_w², the critical σ_w², and a finite-width
+    check."""
     grid = np.linspace(sigma_w2_min, sigma_w2_max, resolution)
     critical = critical_sigma_w2(sigma_b2)
     res = Result(
@@ -172,26 +270,20 @@ def mean_field(
             "paper_critical_sigma_w2": PAPER_CRITICAL_SIGMA_W2,
         }
     )
-    res.values.update(
-        {
-            "critical_agrees": verdict(abs(critical - PAPER_CRITICAL_SIGMA_W2) < 0.005),
-            "phases_agree": verdict(
-                res.values["c_star_ordered_min"] == 1.0 and res.values["c_star_chaotic_max"] < 1
-            ),
-            "divergence_agrees": verdict(
-                abs(res.values["xi_c_peak_at"] - critical) <= grid[1] - grid[0]
-                and res.values["xi_c_near_critical"]
-                > 10 * max(res.values["xi_c_at_1"], res.values["xi_c_at_4"])
-            ),
-        }
+    chaotic_c_max = res.values["c_star_chaotic_max"]
+    divergence = res.values["xi_c_near_critical"] / max(
+        res.values["xi_c_at_1"], res.values["xi_c_at_4"]
+    )
+    res.verdicts.update(
+        verdicts.judged(
+            [(CRITICAL, critical), (CHAOTIC_PHASE, chaotic_c_max), (DIVERGES, divergence)]
+        )
     )
     for s in simulated:
-        qs, cs = simulate(rng, s, sigma_b2, width, depth)
+        draws = [simulate(rng, s, sigma_b2, width, depth) for _ in range(SIM_DRAWS)]
+        qs, cs = draws[0]
         key = f"sim{s:g}"
-        q_theory, c_theory = (
-            [qs[0]],
-            [cs[0]],
-        )  # the recursions, started from the first layer as measured
+        q_theory, c_theory = [qs[0]], [cs[0]]  # the recursions, from the first layer as measured
         for _ in range(depth - 1):
             c_theory.append(correlation_map(c_theory[-1], q_theory[-1], s, sigma_b2))
             q_theory.append(float(s * gauss(lambda u: np.tanh(u) ** 2, q_theory[-1]) + sigma_b2))
@@ -204,27 +296,32 @@ def mean_field(
             }
         )
         tail = slice(depth // 2, None)
+        star = float(q_star(s, sigma_b2))
+        ratios = np.array([q[tail].mean() / star for q, _ in draws])
+        res.arrays[f"{key}.q_ratio"] = ratios
         res.values.update(
             {
                 f"{key}.sigma_w2": s,
                 f"{key}.q_measured": float(qs[tail].mean()),
-                f"{key}.q_star": float(q_star(s, sigma_b2)),
+                f"{key}.q_star": star,
                 f"{key}.c_measured": float(cs[tail].mean()),
                 f"{key}.c_star": c_star(s, sigma_b2),
             }
         )
+        res.verdicts.update(verdicts.judged([(finite_width_claim(s), ratios)]))
+    res.values["sim_draws"] = SIM_DRAWS
     return res
 
 
-def lifted_spiral(rng, n_points: int, n_in: int):
-    """The 2-D spiral set, standardized and embedded in n_in dimensions by a fixed random projection."""
-    X, y = data.spiral(rng, n_points)
+def lifted(rng, name: str, n_points: int, n_in: int):
+    """A 2-D toy set, standardized and embedded in n_in dimensions by a fixed random projection."""
+    X, y = data.toy(name, rng, n_points)
     P = rng.standard_normal((2, n_in)) / np.sqrt(2)
     return ((X / X.std()) @ P).astype(np.float32), y[:, 0].astype(int)
 
 
 def _forward(Ws, bs, x, depth):
-    """Every layer's activation of the stacked networks (tanh hidden layers, linear output) on inputs x."""
+    """Every layer's activation of the stacked networks (tanh hidden layers, linear output)."""
     acts = [np.broadcast_to(x, (len(Ws[0]), *x.shape))]
     for l, (W, b) in enumerate(zip(Ws, bs)):
         z = acts[-1] @ W + b
@@ -233,8 +330,8 @@ def _forward(Ws, bs, x, depth):
 
 
 def train_tanh_stack(rng, sigma_w2s, sigma_b2, depth, width, X, y, checkpoints, lr, batch_size):
-    """Train one tanh network per σ_w² at once (batched matmuls) by minibatch SGD; training accuracy at each
-    checkpoint step, shape (checkpoints, σ_w²)."""
+    """Train one tanh network per entry of sigma_w2s at once (batched matmuls) by minibatch SGD;
+    training accuracy at each checkpoint step, shape (checkpoints, networks)."""
     S, n_in, k = len(sigma_w2s), X.shape[1], int(y.max()) + 1
     std = np.sqrt(np.asarray(sigma_w2s, np.float32))[:, None, None]
     sizes = [n_in] + [width] * depth + [k]
@@ -265,7 +362,139 @@ def train_tanh_stack(rng, sigma_w2s, sigma_b2, depth, width, X, y, checkpoints, 
     return np.array(accuracy)
 
 
-SIGMA_W2S = tuple(round(float(s), 3) for s in np.linspace(1.0, 4.0, 10))
+def best_threshold_rule(feature: np.ndarray, trained: np.ndarray) -> tuple[float, np.ndarray]:
+    """The rule "trains iff feature <= t" that classifies `trained` best, with t chosen on these
+    very networks (so the rule is as good as a one-number rule can be here); t and its
+    predictions. `feature` broadcasts against `trained`."""
+    feature = np.broadcast_to(feature, trained.shape)
+    candidates = [-np.inf, *np.unique(feature)]
+    scores = [((feature <= t) == trained).mean() for t in candidates]
+    t = candidates[int(np.argmax(scores))]
+    return float(t), feature <= t
+
+
+def _share_claim(key, claim, reported, quantity, region, says, draws):
+    return verdicts.declare(
+        "trainability",
+        key,
+        page=PAGE,
+        claim=claim,
+        reported=reported,
+        quantity=quantity,
+        region=region,
+        test="share",
+        draws=draws,
+        fmt=".0%",
+        says=says,
+        checked_by="test_mean_field.py::test_trainability_verdicts_can_go_either_way",
+    )
+
+
+SIGMA_W2S = (0.5, 0.7, 0.9, 1.1, 1.3, 1.76, 3.0, 5.0, 10.0, 20.0)
+DEPTHS = (6, 9, 13, 19, 28, 42, 63)
+SEEDS = 2
+_PLANNED_SHALLOW = np.array(DEPTHS)[:, None] < 6 * np.array([xi_c(s, 0.05) for s in SIGMA_W2S])
+_PLANNED_ORDERED = np.array(SIGMA_W2S) < critical_sigma_w2(0.05)
+PLANNED = {  # the networks each verdict is planned to rest on
+    "beyond": int((~_PLANNED_SHALLOW).sum()) * SEEDS,
+    "within": int(_PLANNED_SHALLOW.sum()) * SEEDS,
+    "ordered": int(_PLANNED_ORDERED.sum()) * len(DEPTHS) * SEEDS,
+    "chaotic": int((~_PLANNED_ORDERED).sum()) * len(DEPTHS) * SEEDS,
+}
+TRAINED_AT = 0.9  # training accuracy that counts as trained (chance 0.5)
+
+BEYOND = _share_claim(
+    "beyond_line",
+    "Networks deeper than $6\\,\\xi_c$ do not train",
+    "they do not",
+    "share of the networks deeper than $6\\,\\xi_c$ that trained",
+    verdicts.below(0.1),
+    {
+        "agrees": "Beyond the line almost nothing trains: {estimate} [{low}, {high}] of those "
+        "networks did.",
+        "disagrees": "Beyond the line networks do train: {estimate} [{low}, {high}] of them did.",
+        "inconclusive": "Beyond the line {estimate} [{low}, {high}] of the networks trained, too "
+        "uncertain to call the line a bound.",
+    },
+    PLANNED["beyond"],
+)
+WITHIN = _share_claim(
+    "within_line",
+    "Networks shallower than $6\\,\\xi_c$ train",
+    "they do",
+    "share of the networks shallower than $6\\,\\xi_c$ that trained",
+    verdicts.above(0.9),
+    {
+        "agrees": "Within the line networks train: {estimate} [{low}, {high}] of them did.",
+        "disagrees": "Within the line many networks do not train here: only {estimate} [{low}, "
+        "{high}] of them did.",
+        "inconclusive": "Within the line {estimate} [{low}, {high}] of the networks trained, "
+        "not clearly most of them.",
+    },
+    PLANNED["within"],
+)
+
+
+def _beats_depth(side: str, phase: str):
+    return verdicts.declare(
+        "trainability",
+        f"{side}_beats_depth",
+        page=PAGE,
+        claim=f"In the {phase} phase, depth measured in units of $\\xi_c$ tells the networks "
+        "that train better than depth alone",
+        reported="$\\xi_c$ sets the trainable depth",
+        quantity="right by the best rule on depth/$\\xi_c$ minus right by the best rule on depth, "
+        "per network, mean,",
+        region=verdicts.above(0),
+        test="mean",
+        draws=PLANNED[side],
+        fmt=".0%",
+        says={
+            "agrees": f"In the {phase} phase $\\xi_c$ carries what depth alone does not: the best "
+            "rule on depth/$\\xi_c$ classifies {estimate} [{low}, {high}] more of the networks "
+            "right than the best rule on depth.",
+            "disagrees": f"In the {phase} phase depth alone does better than depth/$\\xi_c$: the "
+            "best rule on depth/$\\xi_c$ classifies {estimate} [{low}, {high}] more of the "
+            "networks right than the best rule on depth (fewer, when negative).",
+            "inconclusive": f"In the {phase} phase the best rules on depth/$\\xi_c$ and on depth "
+            "cannot be told apart: the first classifies {estimate} [{low}, {high}] more of the "
+            "networks right.",
+        },
+        checked_by="test_mean_field.py::test_trainability_verdicts_can_go_either_way",
+    )
+
+
+ORDERED_BEATS_DEPTH = _beats_depth("ordered", "ordered")
+CHAOTIC_BEATS_DEPTH = _beats_depth("chaotic", "chaotic")
+
+
+def sides(sigma_w2: np.ndarray, critical: float) -> dict[str, np.ndarray]:
+    """The σ_w² columns of each phase."""
+    return {"ordered": sigma_w2 < critical, "chaotic": sigma_w2 > critical}
+
+
+def rules(depths, six_xi_c, trained, side) -> dict[str, tuple[float, np.ndarray]]:
+    """On the columns `side`, the best one-number rule on depth and on depth/ξ_c (6ξ_c/6 = ξ_c)."""
+    depth = np.broadcast_to(depths[:, None, None], trained.shape)[:, side]
+    in_xi = (depths[:, None] / (six_xi_c[None, :] / 6))[..., None]
+    return {
+        "depth": best_threshold_rule(depth, trained[:, side]),
+        "xi": best_threshold_rule(np.broadcast_to(in_xi, trained.shape)[:, side], trained[:, side]),
+    }
+
+
+def trainability_verdicts(
+    depths: np.ndarray, sigma_w2: np.ndarray, six_xi_c: np.ndarray, trained: np.ndarray, critical
+) -> dict[str, dict]:
+    """The trainability claims judged on trained[depth, σ_w², seed] (bools)."""
+    shallow = np.broadcast_to((depths[:, None] < six_xi_c[None, :])[..., None], trained.shape)
+    pairs = [(BEYOND, trained[~shallow]), (WITHIN, trained[shallow])]
+    claims = {"ordered": ORDERED_BEATS_DEPTH, "chaotic": CHAOTIC_BEATS_DEPTH}
+    for name, side in sides(sigma_w2, critical).items():
+        found, truth = rules(depths, six_xi_c, trained, side), trained[:, side]
+        right = {k: (predicted == truth).astype(float) for k, (_, predicted) in found.items()}
+        pairs.append((claims[name], right["xi"] - right["depth"]))
+    return verdicts.judged(pairs)
 
 
 @experiment(
@@ -273,103 +502,101 @@ SIGMA_W2S = tuple(round(float(s), 3) for s in np.linspace(1.0, 4.0, 10))
     seed=0,
     sigma_b2=0.05,
     sigma_w2s=SIGMA_W2S,
-    depths=(5, 10, 15, 20, 30, 40, 50, 60),
-    width=64,
-    n_points=2048,
-    checkpoints=(150, 600),
+    depths=DEPTHS,
+    seeds=SEEDS,
+    dataset="circle",
+    width=32,
+    n_points=1024,
+    checkpoints=(400, 800),
     lr=0.02,
-    batch_size=64,
-    trained_at=0.9,
-    chaotic_from=3.0,
+    batch_size=32,
+    trained_at=TRAINED_AT,
 )
 def trainability(
     rng,
     sigma_b2,
     sigma_w2s,
     depths,
+    seeds,
+    dataset,
     width,
     n_points,
     checkpoints,
     lr,
     batch_size,
     trained_at,
-    chaotic_from,
 ) -> Result:
-    """Training accuracy of tanh networks over a grid of σ_w² × depth on the lifted spiral, beside 6·ξ_c."""
-    X, y = lifted_spiral(rng, n_points, width)
+    """Training accuracy of tanh networks over σ_w² × depth (several seeds) on a lifted toy set,
+    beside 6·ξ_c and the best depth-only rule."""
+    X, y = lifted(rng, dataset, n_points, width)
+    per_network = np.repeat(np.asarray(sigma_w2s, float), seeds)
     accuracy = np.stack(
         [
-            train_tanh_stack(rng, sigma_w2s, sigma_b2, L, width, X, y, checkpoints, lr, batch_size)
+            train_tanh_stack(
+                rng, per_network, sigma_b2, L, width, X, y, checkpoints, lr, batch_size
+            )
             for L in depths
         ],
         axis=1,
-    )  # (checkpoints, depths, σ_w²)
+    ).reshape(len(checkpoints), len(depths), len(sigma_w2s), seeds)
+    depths_a, sigma = np.array(depths), np.array(sigma_w2s, float)
     six_xi = np.array([6 * xi_c(s, sigma_b2) for s in sigma_w2s])
-    shallow = np.array(depths)[:, None] < six_xi[None, :]
-    fine = np.linspace(min(sigma_w2s), max(sigma_w2s), 301)
+    critical = critical_sigma_w2(sigma_b2)
+    fine = np.concatenate(
+        [
+            np.geomspace(min(sigma_w2s), critical - 1e-3, 200),
+            np.geomspace(critical + 1e-3, max(sigma_w2s), 200),
+        ]
+    )
+    shallow = depths_a[:, None] < six_xi[None, :]
     res = Result(
         arrays={
-            "sigma_w2": np.array(sigma_w2s),
-            "depths": np.array(depths),
+            "sigma_w2": sigma,
+            "depths": depths_a,
             "checkpoints": np.array(checkpoints),
-            "accuracy": accuracy,
+            "accuracy": accuracy,  # (checkpoints, depths, σ_w², seeds)
             "six_xi_c": six_xi,
             "fine_sigma_w2": fine,
             "fine_six_xi_c": np.array([6 * xi_c(s, sigma_b2) for s in fine]),
         },
         values={
             "sigma_b2": sigma_b2,
+            "dataset": dataset,
             "width": width,
             "n_points": n_points,
             "lr": lr,
             "batch_size": batch_size,
             "trained_at": trained_at,
+            "seeds": seeds,
             "n_sigma": len(sigma_w2s),
             "n_depths": len(depths),
             "depth_min": min(depths),
             "depth_max": max(depths),
             "sigma_w2_min": min(sigma_w2s),
             "sigma_w2_max": max(sigma_w2s),
-            "n_cells": int(shallow.size),
-            "n_deep": int((~shallow).sum()),
-            "n_shallow": int(shallow.sum()),
+            "critical_sigma_w2": critical,
+            "n_networks": int(accuracy[0].size),
+            "n_deep": int((~shallow).sum()) * seeds,
+            "n_shallow": int(shallow.sum()) * seeds,
             "chance": float(max(y.mean(), 1 - y.mean())),
-            "chaotic_from": chaotic_from,
-            "chaotic_six_xi_c_min": float(six_xi[np.array(sigma_w2s) >= chaotic_from].min()),
         },
     )
     for steps, acc in zip(checkpoints, accuracy):
         trained = acc >= trained_at
+        mostly = trained.mean(-1) >= 0.5  # at least half the seeds trained, per depth and σ_w²
+        deepest = np.array([depths_a[col].max() if col.any() else 0 for col in mostly.T])
+        res.arrays[f"steps{steps}.deepest_trained"] = deepest
         res.values.update(
             {
                 f"steps{steps}.steps": steps,
-                f"steps{steps}.deep_trained": int((trained & ~shallow).sum()),
-                f"steps{steps}.shallow_trained": int((trained & shallow).sum()),
-                f"steps{steps}.deep_accuracy_max": float(acc[~shallow].max()),
-                f"steps{steps}.agreement": float((trained == shallow).mean()),
-                f"steps{steps}.deep_agrees": share_verdict(
-                    int((~trained & ~shallow).sum()), int((~shallow).sum())
-                ),
-                f"steps{steps}.shallow_agrees": share_verdict(
-                    int((trained & shallow).sum()), int(shallow.sum())
-                ),
+                f"steps{steps}.deep_trained": int((trained & ~shallow[..., None]).sum()),
+                f"steps{steps}.shallow_trained": int((trained & shallow[..., None]).sum()),
             }
         )
-        deepest = np.array(
-            [max([d for d, t in zip(depths, column) if t], default=0) for column in trained.T]
-        )
-        res.arrays[f"steps{steps}.deepest_trained"] = deepest
-        res.values[f"steps{steps}.chaotic_deepest_trained"] = int(
-            deepest[np.array(sigma_w2s) >= chaotic_from].max()
-        )
-        d, k = np.unravel_index(
-            np.argmax(np.where(shallow, -np.inf, acc)), acc.shape
-        )  # the best deep network
-        res.values.update(
-            {
-                f"steps{steps}.deep_best_depth": int(depths[d]),
-                f"steps{steps}.deep_best_sigma_w2": float(sigma_w2s[k]),
-                f"steps{steps}.deep_best_six_xi_c": float(six_xi[k]),
-            }
-        )
+    final = accuracy[-1] >= trained_at
+    for name, side in sides(sigma, critical).items():
+        found = rules(depths_a, six_xi, final, side)
+        res.values[f"{name}.depth_rule"] = found["depth"][0]  # trains iff depth <= this
+        res.values[f"{name}.xi_rule"] = found["xi"][0]  # trains iff depth <= this many ξ_c
+    res.verdicts.update(trainability_verdicts(depths_a, sigma, six_xi, final, critical))
     return res

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import data, nn, schemes
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -266,7 +267,88 @@ def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
     return res
 
 
-@experiment("init_scale_sweep", seed=1, n_points=100, lr=0.1, steps=5000, draws=10)
+# The source article's claims about too-small and too-large weights, stated before the data.
+SWEEP_DRAWS = 10
+CURVED = ("circle", "spiral", "xor")
+
+
+def _sweep_claim(key, claim, quantity, draws, says):
+    return verdicts.declare(
+        "init_scale_sweep",
+        key,
+        page="too-small-too-large.md",
+        claim=claim,
+        reported="the source article",
+        quantity=quantity,
+        region=verdicts.above(0.5, "above 50% (most runs)"),
+        test="share",
+        draws=draws,
+        fmt=".0%",
+        says=says,
+        checked_by="test_too_small_too_large.py::test_sweep_verdicts_can_go_either_way",
+    )
+
+
+TOO_SMALL_SLOW = _sweep_claim(
+    "too_small_slow",
+    "Too small weights lead to slow learning",
+    "share of too-small runs on the three curved sets that sit at chance for 100 steps or more",
+    len(HIDDEN) * len(CURVED) * SWEEP_DRAWS,
+    {
+        "agrees": "True here: {estimate} [{low}, {high}] of the too-small runs on the curved sets "
+        "sit on a plateau at ln 2 for a hundred steps or more, then learn.",
+        "disagrees": "Not here: only {estimate} [{low}, {high}] of the too-small runs on the curved "
+        "sets start slowly.",
+        "inconclusive": "Not settled here: {estimate} [{low}, {high}] of the too-small runs on the "
+        "curved sets start slowly.",
+    },
+)
+TOO_LARGE_DIVERGES = _sweep_claim(
+    "too_large_diverges",
+    "Too large weights lead to divergence",
+    "share of too-large runs whose cost became NaN or infinite",
+    len(HIDDEN) * len(DATASETS) * SWEEP_DRAWS,
+    {
+        "agrees": "True here: {estimate} [{low}, {high}] of the too-large runs diverged.",
+        "disagrees": "Not for this network: {estimate} [{low}, {high}] of the too-large runs "
+        "diverged.",
+        "inconclusive": "Not settled here: {estimate} [{low}, {high}] of the too-large runs "
+        "diverged.",
+    },
+)
+TOO_LARGE_OSCILLATES = _sweep_claim(
+    "too_large_oscillates",
+    "Exploding gradients make the cost oscillate around its minimum",
+    "share of too-large runs whose cost jumps up by over 10% on at least 1% of the steps",
+    len(HIDDEN) * len(DATASETS) * SWEEP_DRAWS,
+    {
+        "agrees": "True here: {estimate} [{low}, {high}] of the too-large runs oscillate.",
+        "disagrees": "Not here: {estimate} [{low}, {high}] of the too-large runs oscillate.",
+        "inconclusive": "Not settled here: {estimate} [{low}, {high}] of the too-large runs "
+        "oscillate.",
+    },
+)
+
+
+def sweep_verdicts(costs: np.ndarray) -> dict[str, dict]:
+    """The claims judged on the cost curves costs[hidden, dataset, scheme, draw, step]."""
+    small, large = list(SCHEMES).index("too_small"), list(SCHEMES).index("too_large")
+    curved = [DATASETS.index(d) for d in CURVED]
+    slow = [
+        steps_at_chance(c) >= SLOW_STEPS
+        for c in costs[:, curved, small].reshape(-1, costs.shape[-1])
+    ]
+    large_runs = costs[:, :, large].reshape(-1, costs.shape[-1])
+    return verdicts.judged(
+        [
+            (TOO_SMALL_SLOW, slow),
+            (TOO_LARGE_DIVERGES, ~np.isfinite(large_runs).all(axis=1)),
+            (TOO_LARGE_OSCILLATES, [oscillating(c) for c in large_runs]),
+        ]
+    )
+
+
+@experiment("init_scale_sweep", seed=1, n_points=100, lr=0.1, steps=5000, draws=SWEEP_DRAWS)
 def init_scale_sweep(rng, n_points, lr, steps, draws) -> Result:
     """The same runs from `draws` independent weight draws each: how often does each regime occur?"""
     _, _, _, _, runs = train_all(rng, n_points, draws, lr, steps, np.float32)
@@ -294,4 +376,5 @@ def init_scale_sweep(rng, n_points, lr, steps, draws) -> Result:
     for h, kind in enumerate(HIDDEN):
         res.values[f"{kind}.nonfinite"] = int(np.sum(~np.isfinite(costs[h]).all(axis=-1)))
     res.values["runs"] = int(np.prod(costs.shape[:-1]))
+    res.verdicts.update(sweep_verdicts(costs))
     return res

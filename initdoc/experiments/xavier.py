@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from initdoc import nn, probe, schemes, theory
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
@@ -224,4 +225,45 @@ def tanh_gain(rng, width, depth, batch, draws, gains) -> Result:
             "gain_highest": float(gains[-1]),
         }
     )
+    return res
+
+
+# The source article's claim about Xavier, put through the verdict layer over several draws.
+
+KEEPS_DRAWS = 10
+KEEPS_VARIANCE = verdicts.declare(
+    "xavier_keeps",
+    "same_variance",
+    page="xavier.md",
+    claim="Xavier initialization keeps the variance the same across every layer (tanh)",
+    reported="the source article",
+    quantity="Var(a₅)/Var(a₁) under the article's Xavier (LeCun's 1/n_in), mean over draws,",
+    region=verdicts.between(0.8, 1.25, "between 0.8 and 1.25 (the same within 25%)"),
+    test="mean",
+    draws=KEEPS_DRAWS,
+    fmt=".2f",
+    says={
+        "agrees": "True here: over {draws} draws of the weights, the activation variance of "
+        "layer 5 is {estimate} [{low}, {high}] of layer 1's, {region}.",
+        "disagrees": "Not with tanh: over {draws} draws of the weights, the activation variance "
+        "of layer 5 is {estimate} [{low}, {high}] of layer 1's, not {region}.",
+        "inconclusive": "Not settled: over {draws} draws of the weights, the activation variance "
+        "of layer 5 is {estimate} [{low}, {high}] of layer 1's, against {region}.",
+    },
+    checked_by="test_xavier.py::test_the_keeps_verdict_can_go_either_way",
+)
+
+
+@experiment("xavier_keeps", seed=0, n_x=784, width=256, L=5, m=1000, draws=KEEPS_DRAWS)
+def xavier_keeps(rng, n_x, width, L, m, draws) -> Result:
+    """Var(a_L)/Var(a_1) of a 784-256×5 tanh network under the article's Xavier (LeCun), over draws."""
+    X = rng.standard_normal((m, n_x)).astype(np.float32)
+    sizes, activations = [n_x] + [width] * L, ["tanh"] * L
+    ratios = []
+    for _ in range(draws):
+        params = nn.init_params(rng, sizes, SCHEMES["lecun"][1], dtype=np.float32)
+        a = nn.forward(params, activations, X).a
+        ratios.append(a[L].var(dtype=np.float64) / a[1].var(dtype=np.float64))
+    res = Result(arrays={"ratios": np.array(ratios)}, values={"draws": draws, "L": L})
+    res.verdicts.update(verdicts.judged([(KEEPS_VARIANCE, res["ratios"])]))
     return res

@@ -27,18 +27,19 @@ def _per_layer(ax, layers, draws, key, label):
 @figure(
     "he_signal",
     "he_signal",
-    caption="The signal through a 30-layer relu network at initialization, for ten random draws of the weights "
-    "(the first one bold). Left: the second moment of each layer's activations; under Xavier and "
-    "Glorot it halves in every layer (grey dotted line: ½ per layer), under He it holds on average but "
-    "wanders from draw to draw. Middle: the same for the backpropagated gradients dL/da, divided by "
-    "their value in the last hidden layer (dotted: ½ per layer). Right: the share of E[z²] that relu "
-    "keeps, per layer and draw; it scatters around ½.",
-    alt="Three panels against layer. Left, log scale: the Xavier and Glorot lines fall in a straight line "
-    "with the dotted halving line over many orders of magnitude; the He lines stay within about one "
-    "order of magnitude of their start, fanning out a little with depth. Middle, log scale: the gradient "
-    "lines behave the same way read from right to left: under Xavier and Glorot they fall towards layer 1, "
-    "under He they stay level. Right: the kept share E[a squared] over E[z squared] for every layer and "
-    "draw, scattered around a dashed line at one half, more widely in deep layers.",
+    caption="The signal through a 30-layer relu network at initialization, for ten random draws of "
+    "the weights (the first one bold). Left: the second moment of each layer's activations; under "
+    "Xavier and Glorot it halves in every layer (grey dotted line: ½ per layer), under He it holds "
+    "on average but wanders from draw to draw. Middle: the same for the backpropagated gradients "
+    "dL/da, divided by their value in the last hidden layer (dotted: ½ per layer). Right: the "
+    "share of E[z²] that relu keeps, per layer and draw; it scatters around ½.",
+    alt="Three panels against layer. Left, log scale: the Xavier and Glorot lines fall in a "
+    "straight line with the dotted halving line over many orders of magnitude; the He lines stay "
+    "within about one order of magnitude of their start, fanning out a little with depth. Middle, "
+    "log scale: the gradient lines behave the same way read from right to left: under Xavier and "
+    "Glorot they fall towards layer 1, under He they stay level. Right: the kept share E[a "
+    "squared] over E[z squared] for every layer and draw, scattered around a dashed line at one "
+    "half, more widely in deep layers.",
 )
 def signal(res):
     fig, axes = plots.new_figure(1, 3, width=10.5, height=3.6)
@@ -74,38 +75,43 @@ def signal(res):
 @figure(
     "he_training",
     "he_training",
-    caption="Training cost of 22- and 30-layer relu networks on the lifted circle set, two weight draws per "
-    "scheme (running mean over 20 minibatch steps). The dotted line is ln 2, the cost of answering ½ "
-    "everywhere; the dashed line is half of it, the level at which we say a run has left the plateau. "
-    "From Xavier or Glorot weights the cost sits at ln 2 for a long stretch before it drops; from He "
-    "weights it drops at once.",
-    alt="Two panels of cost against training step on a log scale. In both, the He curves (red) fall from "
-    "the first steps; the Xavier (dark blue) and Glorot (light blue, dashed) curves stay flat on the ln 2 "
-    "line for a long time, then fall steeply and end near the He curves. The flat stretch is longer in "
-    "the 30-layer panel.",
+    caption="Steps until relu networks of 10 to 60 layers leave the plateau at ln 2 (the running "
+    "mean of the cost over 20 minibatch steps falls below half of ln 2), from Xavier and from He "
+    "weights, five seeds per depth (dots; line: median). Triangles at the top: still on the "
+    "plateau when the budget ran out. The dashed lines mark the paper's 22- and 30-layer models.",
+    alt="Steps to leave the plateau on a logarithmic axis against the number of layers, 10 to 60. "
+    "The He dots stay flat at a few dozen steps at every depth. The Xavier dots climb from about "
+    "60 steps at 10 layers to about 200 at 30 layers; from 40 layers on nearly all of them are "
+    "triangles at the budget.",
 )
 def training(res):
-    depths = [int(d) for d in res["depths"]]
-    fig, axes = plots.new_figure(1, len(depths), width=9, height=3.4, sharey=True)
-    smooth = res.values["smooth"]
-    for ax, depth in zip(axes[0], depths):
-        for key, (label, _) in SCHEMES.items():
-            for seed, costs in enumerate(res[f"d{depth}.{key}.costs"]):
-                running = np.convolve(costs, np.ones(smooth) / smooth, mode="valid")
-                steps = np.arange(smooth - 1, len(costs))
-                ax.plot(
-                    steps,
-                    running,
-                    SCHEME_STYLES[key],
-                    color=SCHEME_COLORS[key],
-                    lw=1.4,
-                    label=label if seed == 0 else None,
-                )
-        ax.axhline(res.values["chance_cost"], color="0.3", ls=":", lw=1)
-        ax.axhline(res.values["level"], color="0.3", ls="--", lw=1)
-        ax.set_yscale("log")
-        ax.set_title(f"{depth} layers")
-        ax.set_xlabel("training step")
-    axes[0, 0].set_ylabel("cost (running mean)")
-    axes[0, -1].legend(loc="lower left")
+    depths = res["depths"]
+    budget = res.values["budget"]
+    fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
+    ax = axes[0, 0]
+    for key in ("xavier", "he"):
+        leave = res[f"{key}.leave"].astype(float)  # (seeds, depths)
+        color = SCHEME_COLORS[key]
+        for row in leave:
+            ok = row >= 0
+            ax.plot(depths[ok], row[ok], "o", color=color, ms=3.5, alpha=0.6)
+            ax.plot(depths[~ok], np.full((~ok).sum(), budget), "^", color=color, ms=6)
+        median = np.median(np.where(leave >= 0, leave, budget), axis=0)
+        ax.plot(depths, median, "-", color=color, lw=1.6, label=SCHEMES[key][0])
+    for d in (22, 30):
+        ax.axvline(d, color="0.6", ls="--", lw=0.8)
+    ax.axhline(budget, color="0.5", ls=":", lw=0.8)
+    ax.annotate(
+        f"budget: {budget} steps (▲ still on the plateau)",
+        (depths[0], budget),
+        textcoords="offset points",
+        xytext=(0, -12),
+        fontsize=7.5,
+        color="0.3",
+    )
+    ax.set_yscale("log")
+    ax.set_xticks(depths)
+    ax.set_xlabel("number of weight layers")
+    ax.set_ylabel("steps to leave the plateau")
+    ax.legend(loc="center right")
     return fig

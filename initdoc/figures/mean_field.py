@@ -1,4 +1,4 @@
-"""Figures of the Schoenholz et al. (2017) page: the mean-field depth scales and the trainability map."""
+"""Figures of the Schoenholz et al. (2017) page: the mean-field depth scales and trainability."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ SIM_COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"])
 @figure(
     "mean_field_theory",
     "mean_field",
-    caption="The mean-field theory of tanh networks with σ<sub>b</sub>² = 0.05. Left: χ₁ crosses 1 at the "
-    "critical σ<sub>w</sub>² (dotted line), the edge of chaos. Middle: the depth scale ξ<sub>c</sub> "
-    "over which two inputs' correlation settles diverges there; ξ<sub>q</sub>, the scale over which "
-    "one input's variance settles, stays below 2 layers. Right: the correlation of two inputs layer "
-    "by layer in one random network of width 1000 (dots) against the recursion (lines).",
-    alt="Three panels. Left: chi-one rises from about 0.76 at sigma-w-squared 1 to about 1.34 at 4, crossing "
-    "the horizontal line at 1 near 1.76. Middle: on a logarithmic axis, xi-c rises from about 4 layers to "
-    "a sharp peak of several hundred at 1.76 and falls back to about 7 at 4; xi-q stays between 0.9 and "
-    "1.8. Right: correlation against layer: for sigma-w-squared 1.3 it climbs from 0.65 towards 1, for "
-    "2.5 it falls towards about 0.45; the measured dots scatter around the theory lines.",
+    caption="The mean-field theory of tanh networks with σ<sub>b</sub>² = 0.05. Left: χ₁ crosses 1 "
+    "at the critical σ<sub>w</sub>² (dotted line), the edge of chaos. Middle: the depth scale "
+    "ξ<sub>c</sub> over which two inputs' correlation settles diverges there; ξ<sub>q</sub>, the "
+    "scale over which one input's variance settles, stays below 2 layers. Right: the correlation "
+    "of two inputs layer by layer in one random network of width 1000 (dots) against the recursion "
+    "(lines).",
+    alt="Three panels. Left: chi-one rises from about 0.76 at sigma-w-squared 1 to about 1.34 at "
+    "4, crossing the horizontal line at 1 near 1.76. Middle: on a logarithmic axis, xi-c rises "
+    "from about 4 layers to a sharp peak of several hundred at 1.76 and falls back to about 7 at "
+    "4; xi-q stays between 0.9 and 1.8. Right: correlation against layer: for sigma-w-squared 1.3 "
+    "it climbs from 0.65 towards 1, for 2.5 it falls towards about 0.45; the measured dots scatter "
+    "around the theory lines.",
 )
 def theory(res):
     s, critical = res["sigma_w2"], res.values["critical_sigma_w2"]
@@ -62,47 +64,94 @@ def theory(res):
     return fig
 
 
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges halfway (geometrically) between centres on a log axis."""
+    mid = np.sqrt(centres[1:] * centres[:-1])
+    return np.concatenate([[centres[0] ** 2 / mid[0]], mid, [centres[-1] ** 2 / mid[-1]]])
+
+
 @figure(
     "trainability_map",
     "trainability",
     format="png",
-    caption="Training accuracy of tanh networks (width 64, σ<sub>b</sub>² = 0.05) on the lifted spiral after "
-    "150 and 600 steps of SGD, over σ<sub>w</sub>² and depth; 0.5 is chance. The white dashed line is "
-    "6·ξ<sub>c</sub> from the mean-field theory: the paper finds networks trainable below it. Here "
-    "the learned region grows towards the line with training, but on the chaotic side (right) it "
-    "stops well below it.",
-    alt="Two heatmaps side by side, weight variance from 1 to 4 across, depth 5 to 60 up, colour from dark "
-    "(accuracy 0.5) to yellow (accuracy 1). A white dashed curve, 6 xi-c, runs from depth 22 at variance 1 "
-    "up off the top of the plot near variance 1.76 and back down to about 42 at variance 4. Yellow fills "
-    "the shallow rows; after 600 steps the yellow region reaches deeper near variance 1.7 to 2.3, while "
-    "deep chaotic networks on the right stay dark well below the line.",
+    caption="Training accuracy of tanh networks (width 32, σ<sub>b</sub>² = 0.05) on the lifted "
+    "circle set after 400 and 800 steps of SGD, over σ<sub>w</sub>² and depth, both on logarithmic "
+    "axes; each cell is the mean of two seeds, and 0.5 is chance. The white dashed line is "
+    "6·ξ<sub>c</sub> from the mean-field theory, the paper's bound on trainable depth; the dotted "
+    "line marks the edge of chaos, where ξ<sub>c</sub> diverges. Left of it the learned region "
+    "follows the line; right of it, the learned region stops well below the line.",
+    alt="Two heatmaps side by side, weight variance from 0.5 to 20 across, depth 6 to 63 up, "
+    "colour from dark (accuracy 0.5) to yellow (accuracy 1). A white dashed curve, 6 xi-c, rises "
+    "from depth 7 at variance 0.5, leaves the top of the plot before the dotted line at variance "
+    "1.76 and comes back down to about 23 at variance 20. On the left the yellow region rises with "
+    "the curve, a little above it; on the right it stays far below the curve, at depths of about 9 "
+    "to 28. After 800 steps the yellow region reaches a little deeper than after 400.",
 )
 def trainability_map(res):
     s, depths = res["sigma_w2"], res["depths"]
     fig, axes = plots.new_figure(1, len(res["checkpoints"]), width=9.5, height=3.6, sharey=True)
-    ds = (s[1] - s[0]) / 2
+    xe, ye = _edges(s), _edges(depths.astype(float))
     for ax, steps, acc in zip(axes[0], res["checkpoints"], res["accuracy"]):
-        edges_y = np.concatenate(
-            [[depths[0] - 2.5], (depths[1:] + depths[:-1]) / 2, [depths[-1] + 5]]
-        )
-        mesh = ax.pcolormesh(
-            np.concatenate([s - ds, [s[-1] + ds]]),
-            edges_y,
-            acc,
-            cmap="viridis",
-            vmin=0.5,
-            vmax=1.0,
-            shading="flat",
-        )
+        mesh = ax.pcolormesh(xe, ye, acc.mean(-1), cmap="viridis", vmin=0.5, vmax=1.0)
         ax.plot(
             res["fine_sigma_w2"], res["fine_six_xi_c"], "--", color="white", lw=2, label="6·ξ$_c$"
         )
-        ax.set_ylim(edges_y[0], edges_y[-1])
-        ax.set_xlim(s[0] - ds, s[-1] + ds)
+        ax.axvline(res.values["critical_sigma_w2"], color="white", ls=":", lw=1)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(xe[0], xe[-1])
+        ax.set_ylim(ye[0], ye[-1])
+        ax.set_xticks(s)
+        ax.set_xticklabels([f"{v:g}" for v in s], fontsize=7, rotation=45)
+        ax.set_yticks(depths)
+        ax.set_yticklabels([str(d) for d in depths])
+        ax.minorticks_off()
         ax.set_xlabel("weight variance σ$_w^2$")
         ax.set_title(f"after {steps} SGD steps")
         ax.grid(False)
     axes[0, 0].set_ylabel("depth L (hidden layers)")
-    axes[0, 0].legend(loc="upper right", facecolor="0.3", labelcolor="white", frameon=True)
+    axes[0, 0].legend(loc="upper left", facecolor="0.3", labelcolor="white", frameon=True)
     fig.colorbar(mesh, ax=axes[0, -1], label="training accuracy")
+    return fig
+
+
+@figure(
+    "trainability_deepest",
+    "trainability",
+    caption="The deepest network that trained (at least one seed of two, after 800 steps) against "
+    "ξ<sub>c</sub>, one point per σ<sub>w</sub>² (triangle: the deepest depth run trained, so the "
+    "trainable depth is at least that). Grey line: the paper's 6·ξ<sub>c</sub>. Coloured lines: "
+    "the best rule of the form depth ≤ k·ξ<sub>c</sub> on each side of the edge of chaos, fitted "
+    "to these networks.",
+    alt="Log-log plot of deepest trained depth against xi-c. The ordered-phase points (blue) rise "
+    "from depth 9 at xi-c about 1 to depth 42 at xi-c about 5, along a dashed line a little above "
+    "the grey 6 xi-c line. The chaotic-phase points (red) sit well below the grey line, near a "
+    "dashed line of about 2 xi-c. The point nearest the edge of chaos lies far to the right at "
+    "depth 42: there the training budget, not xi-c, limits the depth.",
+)
+def trainability_deepest(res):
+    steps = res["checkpoints"][-1]
+    deepest = res[f"steps{steps}.deepest_trained"].astype(float)
+    xi = res["six_xi_c"] / 6
+    ordered = res["sigma_w2"] < res.values["critical_sigma_w2"]
+    fig, axes = plots.new_figure(1, 1, width=5.5, height=3.6)
+    ax = axes[0, 0]
+    grid = np.geomspace(0.5, xi.max() * 2, 50)
+    ax.plot(grid, 6 * grid, color="0.5", lw=1.2, label="6·ξ$_c$ (the paper)")
+    for name, mask, color in (
+        ("ordered", ordered, plots.COLORS["blue"]),
+        ("chaotic", ~ordered, plots.COLORS["vermillion"]),
+    ):
+        k = res.values[f"{name}.xi_rule"]
+        top = deepest[mask] >= res["depths"].max()
+        x, y = xi[mask], np.maximum(deepest[mask], 1)
+        ax.plot(x[~top], y[~top], "o", color=color, label=f"{name} phase")
+        ax.plot(x[top], y[top], "^", color=color, ms=8)
+        ax.plot(grid, k * grid, "--", color=color, lw=1, label=f"depth ≤ {k:.1f}·ξ$_c$ (best fit)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(3, res["depths"].max() * 2)
+    ax.set_xlabel("ξ$_c$ (layers)")
+    ax.set_ylabel("deepest trained depth L")
+    ax.legend(loc="lower right", fontsize=7)
     return fig

@@ -11,13 +11,14 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from initdoc.pipeline import cache, registry, written
+from initdoc.pipeline import cache, registry, verdicts, written
 from initdoc.pipeline.atomic import write_text
 from initdoc.pipeline.paths import figures_dir
 
 STAMPS = ".stamps.json"
+VERDICTS = "verdicts.json"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -31,6 +32,7 @@ class Report:
     drawn: list[str]
     values: dict
     stamps: dict[str, str]
+    verdicts: dict = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -70,7 +72,8 @@ def build_one(name: str, stamps: dict[str, str]) -> Report:
                 plots.save(fig.draw(result), out, card=card)
             written.record(*[path for path in (out, card) if path is not None])
             drawn.append(fig.name)
-    return Report(name, ran, time.perf_counter() - start, drawn, result.values, new_stamps)
+    seconds = time.perf_counter() - start
+    return Report(name, ran, seconds, drawn, result.values, new_stamps, result.verdicts)
 
 
 def build(
@@ -204,3 +207,16 @@ def _merge_page_data(out, reports: list[Report]) -> None:
     write_text(out / "figures.json", json.dumps(figures, indent=1, sort_keys=True) + "\n")
     write_text(out / STAMPS, json.dumps(stamps, indent=1, sort_keys=True) + "\n")
     written.record(out / "results.json", out / "figures.json", out / STAMPS)
+    _merge_verdicts(out, reports)
+
+
+def _merge_verdicts(out, reports: list[Report]) -> None:
+    """Merge each experiment's verdicts into verdicts.json, keyed experiment.key (lock held)."""
+    found = _read_json(out / VERDICTS)
+    for report in reports:
+        found = {k: v for k, v in found.items() if not k.startswith(f"{report.name}.")}
+        found.update({f"{report.name}.{k}": v for k, v in report.verdicts.items()})
+    known = set(registry.EXPERIMENTS)
+    found = {k: verdicts.for_json(v) for k, v in found.items() if k.split(".", 1)[0] in known}
+    write_text(out / VERDICTS, json.dumps(found, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    written.record(out / VERDICTS)

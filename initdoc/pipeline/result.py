@@ -1,4 +1,4 @@
-"""What an experiment returns: named arrays, and the scalar values that pages quote."""
+"""What an experiment returns: named arrays, the values that pages quote, and its verdicts."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ Scalar = int | float | bool | str
 
 @dataclass
 class Result:
-    """Arrays for figures and tests; `values` are the scalars a page may quote."""
+    """Arrays for figures and tests; `values` are the scalars a page may quote; `verdicts` the
+    judged claims (pipeline.verdicts), by key."""
 
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     values: dict[str, Scalar] = field(default_factory=dict)
+    verdicts: dict[str, dict] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.arrays[name]
@@ -36,9 +38,8 @@ def _plain(value):
 def save(result: Result, path: Path, key: str) -> None:
     """Write `result` to an .npz file atomically, stamped with its cache key and its array names."""
     values = {name: _plain(v) for name, v in result.values.items()}
-    meta = json.dumps(
-        {"key": key, "arrays": sorted(result.arrays), "values": values}, sort_keys=True
-    )
+    meta = {"key": key, "arrays": sorted(result.arrays), "values": values}
+    meta = json.dumps({**meta, "verdicts": result.verdicts}, sort_keys=True)
     with atomic_write(path) as tmp, open(tmp, "wb") as f:
         np.savez(f, __meta__=np.array(meta), **result.arrays)
 
@@ -56,4 +57,4 @@ def load(path: Path, key: str) -> Result | None:
             arrays = {name: data[name] for name in names}
     except Exception:  # truncated, corrupt or foreign: a cache miss, never trusted
         return None
-    return Result(arrays=arrays, values=meta["values"])
+    return Result(arrays=arrays, values=meta["values"], verdicts=meta.get("verdicts", {}))

@@ -1,4 +1,5 @@
-"""A private copy of the project's code and prose, so a long build cannot see edits made meanwhile."""
+"""A private copy of the project's code and prose, so a long build cannot see edits made
+meanwhile."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import os
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the project root: initdoc/pipeline/ is two down
 PARTS = ["initdoc", "hooks", "docs", "mkdocs.yml"]
 
 
 def take(folder: Path) -> Path:
-    """Copy the package, the hook, the docs and mkdocs.yml into `folder` (a project root without results)."""
+    """Copy the package, the hook, the docs and mkdocs.yml into `folder` (a project root without
+    results)."""
     for part in PARTS:
         source = ROOT / part
         if source.is_dir():

@@ -1,4 +1,5 @@
-"""Page references, `{{ experiment.value }}` and `{{ figure: name }}` in Markdown, expanded.
+"""Page references, `{{ experiment.value }}`, `{{ figure: name }}` and the verdicts
+(`{{ verdicts }}`, `{{ verdict: name }}`) in Markdown, expanded.
 
 Only prose is read: math ($…$, $$…$$, \\(…\\), \\[…\\], \\begin…\\end) and code (spans and fenced
 blocks) stay as written, so `$x^{{2}}$` is LaTeX, never a reference. A block of values shown as
@@ -50,6 +51,10 @@ PROSE_OR_NOT = re.compile(
     ),
     re.MULTILINE | re.DOTALL,
 )
+VERDICTS = re.compile(r"verdicts(?::\s*(\S+))?$")
+VERDICT = re.compile(r"verdict:\s*([a-z][a-z0-9_]*\.[a-z0-9_]+)(?:\.(outcome|sentence|claim))?$")
+MATH = re.compile(r"(\$[^$]+\$)")
+SAFE_MATH = re.compile(r"\$[A-Za-z0-9\\_^{}(),.=+\- ]+\$")
 FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+(\.card)?\.(svg|png|json)")
 SAFE_CAPTION_TAGS = re.compile(r"&lt;(/?)(sup|sub|em|strong)&gt;")
 
@@ -107,6 +112,52 @@ def _read(path: Path) -> dict:
             "run `python -m initdoc build` to rewrite it"
         )
     return found
+
+
+def load_verdicts(figures_dir: Path) -> dict:
+    """The verdicts (verdicts.json) the build wrote; none if it wrote none (then a page that
+    refers to one fails, naming it)."""
+    path = figures_dir / "verdicts.json"
+    return _read(path) if path.exists() else {}
+
+
+def verdict_text(text: str) -> str:
+    """A verdict's words, escaped like a text value (see `literal`) except for inline math made of
+    letters, digits and TeX's own marks ($N_l$, $6\\,\\xi_c$), which the page typesets."""
+    return "".join(
+        part if SAFE_MATH.fullmatch(part) else literal(part) for part in MATH.split(str(text))
+    )
+
+
+def verdict_table(page_uri: str, verdicts: dict) -> str:
+    """The Markdown table of every verdict whose page is `page_uri`, in the order declared."""
+    ordered = sorted(verdicts.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
+    rows = [v for _, v in ordered if v.get("page") == page_uri]
+    if not rows:
+        raise PageReferenceError(f"{page_uri}: no verdict in verdicts.json belongs to this page")
+    lines = [
+        "| claim | reported | measured here [95% interval] | draws | agrees if | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for v in rows:
+        shown = v["shown"]
+        if v["exact"]:
+            measured, draws = shown["estimate"], f"1, exact: {v['exact']}"
+        else:
+            measured, draws = f"{shown['estimate']} [{shown['low']}, {shown['high']}]", v["draws"]
+        cells = (v["claim"], v["reported"], measured, draws, f"{v['quantity']} {v['region']}")
+        row = " | ".join(verdict_text(c).replace("\n", " ") for c in cells)
+        lines.append(f"| {row} | **{verdict_text(v['outcome'])}** |")
+    return "\n".join(lines)
+
+
+def verdict_words(name: str, part: str | None, verdicts: dict, page_uri: str) -> str:
+    """A verdict's sentence (the default), its outcome or its claim, escaped (`verdict_text`)."""
+    if name not in verdicts:
+        raise PageReferenceError(
+            f"{page_uri}: unknown verdict '{name}' (see figures/verdicts.json)"
+        )
+    return verdict_text(verdicts[name][part or "sentence"])
 
 
 def scientific(value: float, digits: int = 2) -> str:
@@ -220,7 +271,9 @@ def code_block(match: re.Match, page_uri: str, values: dict) -> str:
     return "\n".join([f"{indent}{fence}{match['lang'] or 'text'}", *body, f"{indent}{fence}"])
 
 
-def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
+def expand(
+    markdown: str, page_uri: str, values: dict, figures: dict, verdicts: dict | None = None
+) -> str:
     """Replace every reference in the prose of `markdown`; an unknown one raises, naming the page
     and the reference."""
     markdown = TABLE.sub(lambda m: table_markdown(m.group(1), page_uri), markdown)
@@ -231,6 +284,10 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
         if match["reference"] is None:
             return match[0]  # math or code: left as written
         body = match["body"]
+        if m := VERDICTS.match(body):
+            return verdict_table(m.group(1) or page_uri, verdicts or {})
+        if m := VERDICT.match(body):
+            return verdict_words(m.group(1), m.group(2), verdicts or {}, page_uri)
         if m := FIGURE.match(body):
             kind, name = m.groups()
             if name not in figures or figures[name]["file"].endswith(".json"):
@@ -260,7 +317,7 @@ def expand(markdown: str, page_uri: str, values: dict, figures: dict) -> str:
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
             "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
-            "{{ thumbnail: name }} or {{ table: name }}"
+            "{{ thumbnail: name }}, {{ table: name }}, {{ verdicts }} or {{ verdict: experiment.name }}"
         )
 
     return PROSE_OR_NOT.sub(replace, markdown)
