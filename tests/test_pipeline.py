@@ -152,3 +152,12 @@ def test_cli_list_names_experiments_and_figures(cli):
         and "symmetry" in proc.stdout
         and "figure symmetry_weights" in proc.stdout
     )
+
+
+def test_a_url_value_keeps_its_query_and_nothing_else():
+    values = {"lab.link": "?data=circle&v=1.0", "lab.bad": '?x=1") <script>'}
+    assert pages.expand("[lab](lab.md{{ lab.link:url }})", "a.md", values, {}) == (
+        "[lab](lab.md?data=circle&v=1.0)"
+    )
+    bad = pages.expand("[lab](lab.md{{ lab.bad:url }})", "a.md", values, {})
+    assert bad == "[lab](lab.md?x=1%22%29%20%3Cscript%3E)"

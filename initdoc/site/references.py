@@ -15,6 +15,7 @@ import math
 import posixpath
 import re
 import unicodedata
+import urllib.parse
 from pathlib import Path
 
 from initdoc.errors import UserError
@@ -176,11 +177,16 @@ def check_spec(spec: str) -> None:
 
 
 def format_value(value, spec: str | None) -> str:
-    """A value as prose shows it: a Python format spec or `sci`; a float has 3 significant digits.
+    """A value as prose shows it: a Python format spec, `sci`, or `url` (a link's query, for a
+    Markdown link target); a float has 3 significant digits.
 
-    The result is safe to place in Markdown or HTML: text is escaped (see `literal`).
+    The result is safe to place in Markdown or HTML: text is escaped (see `literal`), and a
+    `url` value is percent-encoded but for the characters of a query (`?&=`, letters, digits,
+    `-._~`).
     """
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if spec == "url":
+        return urllib.parse.quote(str(value), safe="?&=-._~")
     if spec == "sci":
         if not number:
             raise ValueError(f"{type(value).__name__} value, not a number")
@@ -317,7 +323,8 @@ def expand(
         raise PageReferenceError(
             f"{page_uri}: cannot read reference '{{{{ {body} }}}}'; "
             "write {{ experiment.value }}, {{ experiment.value:.2f }}, {{ figure: name }}, "
-            "{{ thumbnail: name }}, {{ table: name }}, {{ verdicts }} or {{ verdict: experiment.name }}"
+            "{{ thumbnail: name }}, {{ table: name }}, {{ verdicts }} "
+            "or {{ verdict: experiment.name }}"
         )
 
     return PROSE_OR_NOT.sub(replace, markdown)
