@@ -26,7 +26,6 @@ import numpy as np
 import psutil
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
 from test_mnist import _idx
 from test_site_build import mkdocs_build
 
@@ -40,7 +39,6 @@ from initdoc.site import references as pages
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = "symmetry"  # the model page's experiment: a few seconds cold
 BOOKKEEPING = {".written.json", ".lock"}  # what the build wrote, and its lock
-CHROMIUM = Path(os.environ.get("INITDOC_CHROMIUM", "/usr/bin/chromium"))
 
 
 def initdoc(*args: str, root: Path, **env) -> tuple[list[str], dict]:
@@ -601,7 +599,7 @@ def test_latex_and_code_are_never_read_as_references_on_a_real_page(small_site):
     assert "Prose quotes 3 steps." in page.get_text()
 
 
-def test_a_value_that_tries_to_be_markup_is_shown_as_text(small_site):
+def test_a_value_that_tries_to_be_markup_is_shown_as_text(small_site, browser):
     (small_site / "figures" / "results.json").write_text(json.dumps(EVIL))
     (small_site / "docs" / "index.md").write_text(EVIL_PAGE)
     proc = mkdocs_build(small_site)
@@ -618,19 +616,17 @@ def test_a_value_that_tries_to_be_markup_is_shown_as_text(small_site):
         EVIL["demo.svg"],
         EVIL["demo.img"],
     ]
-    if CHROMIUM.exists():  # and in a browser, no script runs
-        served, server = built_site.serve(small_site / "site")
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-                tab = browser.new_page()
-                dialogs = []
-                tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-                tab.goto(served, wait_until="networkidle")
-                assert tab.evaluate("() => window.__pwned") is None and not dialogs
-                browser.close()
-        finally:
-            server.shutdown()
+    served, server = built_site.serve(small_site / "site")  # and in a browser, no script runs
+    tab = browser.new_page()
+    try:
+        dialogs = []
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.goto(served, wait_until="networkidle")
+        assert tab.evaluate("() => window.__pwned") is None and not dialogs
+    finally:
+        tab.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_no_local_path_is_published(site):

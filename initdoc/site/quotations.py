@@ -218,7 +218,6 @@ QUOTATIONS: list[Quotation] = [
         "he2015",
         "He et al. report, as the",
     ),
-    unchecked("he.md", "he2015", "At 22 layers this is what He et al. report"),
     unchecked("he.md", "he2015", "He, Zhang, Ren and Sun (2015) worked out what that costs"),
     # mnist.md
     quote(
