@@ -119,7 +119,13 @@ def dispatch(args: argparse.Namespace) -> int:
     from initdoc.pipeline import build, cache, registry
 
     if args.command == "build":
-        build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
+        build.build(
+            args.names,
+            jobs=args.jobs,
+            force=args.force,
+            scheduler=args.scheduler,
+            progress_to=sys.stderr,
+        )
     elif args.command == "list":
         registry.load_all()
         for exp in registry.EXPERIMENTS.values():
