@@ -17,7 +17,7 @@ from typing import TextIO
 
 from initdoc.pipeline import cache, progress, registry, verdicts, written
 from initdoc.pipeline.atomic import write_text
-from initdoc.pipeline.paths import figures_dir
+from initdoc.pipeline.paths import SCALES, figures_dir, scale
 
 STAMPS = ".stamps.json"
 VERDICTS = "verdicts.json"
@@ -95,6 +95,8 @@ def build(
     """
     registry.load_all()
     names = sorted(registry.EXPERIMENTS) if not names else list(dict.fromkeys(names))
+    if scale() != SCALES[0]:  # the others are the same at every scale: the default build has them
+        names = [name for name in names if registry.EXPERIMENTS[name].paper]
     for name in names:
         exp = registry.get_experiment(name)
         if force:
