@@ -73,9 +73,9 @@ def gemm_peak(dtype, n: int = 1024, repeats: int = 5) -> float:
     out = a @ b
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         np.matmul(a, b, out=out)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return 2 * n**3 / best
 
 
@@ -98,11 +98,15 @@ def torch_step(torch, dtype, batch: int):
 
 
 def _rate(step, batch: int, seconds: float) -> float:
-    """Run `step` (after a warm-up) for at least `seconds`; examples per second."""
+    """Run `step` (after a warm-up) for at least `seconds` of CPU time; examples per CPU second.
+
+    CPU time, not wall time: on a machine shared with other work a one-thread step's CPU time
+    is close to what it takes alone, while its wall time grows with the load.
+    """
     for _ in range(3):
         step()
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
+    n, start = 0, time.process_time()
+    while (elapsed := time.process_time() - start) < seconds:
         step()
         n += 1
     return n * batch / elapsed
@@ -161,7 +165,7 @@ def engine_section(batches: list[int], seconds: float, rounds: int = 3) -> None:
         torch.set_num_threads(1)
     print(
         f"training engine: {'-'.join(map(str, SIZES))} tanh, softmax cross-entropy, "
-        "forward + backward (no dL/dx, as in training), one thread, examples per second; "
+        "forward + backward (no dL/dx, as in training), one thread, examples per CPU second; "
         f"best of {rounds} alternating rounds"
     )
     head = f"  {'batch':>6} {'dtype':>8} {'initdoc':>10}"
