@@ -103,3 +103,9 @@ def test_the_build_records_what_an_experiment_took_and_clean_removes_it(project)
     assert progress.read_durations() == {"lsuv": 77.0, "mnist": 48.0}
     paths.clean()
     assert progress.read_durations() == {}
+
+
+def test_the_pool_gets_the_longest_experiments_first_and_the_untimed_before_them():
+    durations = {"cheatsheet": 1.1, "lsuv": 77.0, "mnist": 48.0}
+    order = build.longest_first(["cheatsheet", "lsuv", "mnist", "new", "newer"], durations)
+    assert order == ["new", "newer", "lsuv", "mnist", "cheatsheet"]

@@ -111,7 +111,8 @@ def build(
     log(f"initdoc: {len(names)} experiments, {jobs} job{'s' * (jobs > 1)}")
     reports: list[Report] = []
     start = time.perf_counter()
-    display = progress.Display(progress_to, progress.read_durations())
+    durations = progress.read_durations()
+    display = progress.Display(progress_to, durations)
 
     def done(report: Report) -> None:
         reports.append(report)
@@ -135,7 +136,9 @@ def build(
             with ProcessPoolExecutor(
                 jobs, initializer=pool_worker, initargs=(os.getpid(), display.events)
             ) as pool:
-                futures = [pool.submit(build_one, name, stamps) for name in names]
+                futures = [
+                    pool.submit(build_one, name, stamps) for name in longest_first(names, durations)
+                ]
                 try:
                     for future in as_completed(futures):
                         done(future.result())
@@ -153,6 +156,12 @@ def build(
         f"{time.perf_counter() - start:.1f} s; figures in {out}"
     )
     return reports
+
+
+def longest_first(names: list[str], durations: dict[str, float]) -> list[str]:
+    """`names` in the order that keeps every job busy to the end: the longest last time first,
+    and before them those never timed (they may be long)."""
+    return sorted(names, key=lambda name: -durations.get(name, float("inf")))
 
 
 def pool_worker(parent: int, events) -> None:
