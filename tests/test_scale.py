@@ -83,3 +83,15 @@ def test_an_unknown_scale_is_one_line_and_status_2(cli, project):
     done = cli("run", "symmetry", "--scale", "huge", root=project)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "invalid choice: 'huge'" in done.stderr
+
+
+def test_a_cluster_worker_runs_an_experiment_at_the_clients_scale(monkeypatch):
+    from initdoc.pipeline import cluster
+
+    registry.load_all()
+    symmetry = registry.EXPERIMENTS["symmetry"]
+    shortened = replace(symmetry, params={**symmetry.params, "steps": 40}, paper={"steps": 60})
+    monkeypatch.setitem(registry.EXPERIMENTS, "symmetry", shortened)
+    digest = cluster.loaded_source()
+    assert cluster.compute_on_worker("symmetry", digest, "paper").values["steps"] == 60
+    assert cluster.compute_on_worker("symmetry", digest).values["steps"] == 40
