@@ -124,6 +124,8 @@ def site_section(tmp: Path, jobs: int) -> None:
     parallel_wall, parallel = timed_build(snapshot.take(tmp / "parallel"), jobs)
     reran = ", ".join(r.name for r in warm if r.ran)
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average after the builds: {load} on {os.cpu_count()} cores (wall clock below)")
     print(f"{'site build':<44} {'seconds':>8}")
     print(f"  {'cold, empty cache: initdoc build --jobs 1':<42} {exp_cold:8.1f}")
     print(f"  {'cold: mkdocs build --strict':<42} {site_cold:8.1f}")
