@@ -9,6 +9,7 @@ environment.configure()  # before numpy is imported
 
 import argparse
 import errno
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,12 @@ def make_parser() -> Parser:
     parser = Parser(prog="python -m initdoc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     jobs = {"type": positive_int, "default": None, "help": "parallel processes (default: cores)"}
+    scale = {
+        "choices": ["default", "paper"],
+        "default": "default",
+        "help": "paper: the paper experiments at their published sizes, cached and drawn apart "
+        "(.cache/initdoc-paper/, figures-paper/); the site uses the default",
+    }
 
     build = sub.add_parser("build", help="run every experiment (cached) and write figures/")
     build.add_argument("names", nargs="*", help="only these experiments")
@@ -68,9 +75,11 @@ def make_parser() -> Parser:
     build.add_argument(
         "--scheduler", metavar="ADDRESS", help="compute on this Dask cluster, e.g. tcp://host:8786"
     )
+    build.add_argument("--scale", **scale)
     sub.add_parser("list", help="list the experiments and their figures")
     run = sub.add_parser("run", help="run one experiment (cached) and print its values")
     run.add_argument("name")
+    run.add_argument("--scale", **scale)
     sub.add_parser("clean", help="remove figures/ and the experiment cache")
 
     probe = sub.add_parser("probe", help="per-layer signal of an MLP: predicted and measured")
@@ -116,10 +125,18 @@ def dispatch(args: argparse.Namespace) -> int:
         from initdoc.pipeline import paths
 
         return paths.clean()
-    from initdoc.pipeline import build, cache, registry
+    from initdoc.pipeline import build, cache, paths, registry
 
+    if args.command in ("build", "run"):
+        os.environ[paths.SCALE_VARIABLE] = args.scale  # pool workers inherit it
     if args.command == "build":
-        build.build(args.names, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
+        build.build(
+            args.names,
+            jobs=args.jobs,
+            force=args.force,
+            scheduler=args.scheduler,
+            progress_to=sys.stderr,
+        )
     elif args.command == "list":
         registry.load_all()
         for exp in registry.EXPERIMENTS.values():

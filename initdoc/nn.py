@@ -28,7 +28,9 @@ LEAKY_SLOPE = 0.01
 
 # Activations. Derivatives are functions of z. At a kink we take the left slope:
 # relu'(0) = 0 and leaky_relu'(0) = LEAKY_SLOPE, so a relu unit with z exactly 0 (as under
-# zero initialization) passes no gradient back.
+# zero initialization) passes no gradient back. Backpropagation reads the derivative off the
+# stored activation a = f(z) where it can (tanh: 1 - a², sigmoid: a(1 - a)), to the same bits
+# as f'(z) and without evaluating f again.
 
 
 def identity(z: Array) -> Array:
@@ -94,30 +96,64 @@ def backprop_softmax(z: Array, da: Array) -> Array:
     return s * (da - (da * s).sum(axis=-1, keepdims=True))
 
 
+# dL/dz = f'(z) * dL/da from z, the activation a = f(z) and da, with one new array.
+
+
+def _through_identity(z: Array, a: Array, da: Array) -> Array:
+    return da.copy()
+
+
+def _through_relu(z: Array, a: Array, da: Array) -> Array:
+    return np.multiply(da, z > 0, dtype=da.dtype)
+
+
+def _through_leaky_relu(z: Array, a: Array, da: Array) -> Array:
+    dz = np.multiply(da, LEAKY_SLOPE)
+    np.copyto(dz, da, where=z > 0)
+    return dz
+
+
+def _through_tanh(z: Array, a: Array, da: Array) -> Array:
+    dz = np.multiply(a, a)
+    np.subtract(1, dz, out=dz)
+    dz *= da
+    return dz
+
+
+def _through_sigmoid(z: Array, a: Array, da: Array) -> Array:
+    dz = np.subtract(1, a)
+    dz *= a
+    dz *= da
+    return dz
+
+
+def _through_softmax(z: Array, a: Array, da: Array) -> Array:
+    dz = da * a
+    total = dz.sum(axis=-1, keepdims=True)
+    np.subtract(da, total, out=dz)
+    dz *= a
+    return dz
+
+
 @dataclass(frozen=True)
 class Activation:
-    """An activation f, its derivative df(z), and `backprop(z, da) -> dz` through it."""
+    """An activation f, its derivative df(z), and `backprop(z, a, da) -> dz` through a = f(z)."""
 
     name: str
     f: Callable[[Array], Array]
     df: Callable[[Array], Array]
-    backprop: Callable[[Array, Array], Array]
-
-
-def _elementwise(name: str, f: Callable, df: Callable) -> Activation:
-    """An activation applied unit by unit, so dz = f'(z) * da."""
-    return Activation(name, f, df, lambda z, da: df(z) * da)
+    backprop: Callable[[Array, Array, Array], Array]
 
 
 ACTIVATIONS = {
     act.name: act
     for act in [
-        _elementwise("identity", identity, d_identity),
-        _elementwise("relu", relu, d_relu),
-        _elementwise("leaky_relu", leaky_relu, d_leaky_relu),
-        _elementwise("tanh", tanh, d_tanh),
-        _elementwise("sigmoid", sigmoid, d_sigmoid),
-        Activation("softmax", softmax, d_softmax, backprop_softmax),
+        Activation("identity", identity, d_identity, _through_identity),
+        Activation("relu", relu, d_relu, _through_relu),
+        Activation("leaky_relu", leaky_relu, d_leaky_relu, _through_leaky_relu),
+        Activation("tanh", tanh, d_tanh, _through_tanh),
+        Activation("sigmoid", sigmoid, d_sigmoid, _through_sigmoid),
+        Activation("softmax", softmax, d_softmax, _through_softmax),
     ]
 }
 
@@ -258,7 +294,16 @@ class Gradients:
 
     params: Params  # [(dW1, db1), ..., (dWL, dbL)], aligned with params
     dz: list[Array | None]  # dz[l] = dL/dz[l] for l = 1..L; dz[0] = None
-    da: list[Array]  # da[l] = dL/da[l] for l = 0..L; da[0] = dL/dx
+    da: list[Array | None]  # da[l] = dL/da[l] for l = 0..L; da[0] = dL/dx (None if not asked)
+
+
+def _affine(a: Array, W: Array, b: Array) -> Array:
+    """z = a @ W + b, adding b into the product in place when that gives the same array."""
+    z = a @ W
+    if b.dtype == z.dtype and np.broadcast_shapes(z.shape, b.shape) == z.shape:
+        z += b
+        return z
+    return z + b
 
 
 def forward(params: Params, activations: Sequence[str], x) -> Record:
@@ -269,7 +314,7 @@ def forward(params: Params, activations: Sequence[str], x) -> Record:
     a = np.asarray(x, dtype=params[0][0].dtype)
     record = Record(list(activations), z=[None], a=[a])
     for (W, b), f in zip(params, fs):
-        z = a @ W + b
+        z = _affine(a, W, b)
         a = f(z)
         record.z.append(z)
         record.a.append(a)
@@ -284,8 +329,14 @@ def cost(record: Record, y, loss: str) -> float | Array:
     return spec.value(z, a, _targets(spec, y, z))
 
 
-def backward(params: Params, record: Record, y, loss: str) -> Gradients:
-    """Backpropagate the loss of `record` to every parameter and every layer's z and a."""
+def backward(
+    params: Params, record: Record, y, loss: str, *, input_gradient: bool = True
+) -> Gradients:
+    """Backpropagate the loss of `record` to every parameter and every layer's z and a.
+
+    input_gradient=False skips dL/dx (da[0] is None then), a matrix product that training, which
+    never updates x, does not need.
+    """
     spec = get_loss(loss, record.activations[-1])
     L = len(params)
     z, a = record.z[L], record.a[L]
@@ -296,9 +347,11 @@ def backward(params: Params, record: Record, y, loss: str) -> Gradients:
         dz[L] = (a - y) / _rows(a)  # f'(z) * dL/da, simplified for sigmoid + BCE, softmax + CE
     for l in range(L, 0, -1):
         if dz[l] is None:
-            dz[l] = get_activation(record.activations[l - 1]).backprop(record.z[l], da[l])
+            through = get_activation(record.activations[l - 1]).backprop
+            dz[l] = through(record.z[l], record.a[l], da[l])
         W, b = params[l - 1]
         dW = record.a[l - 1].swapaxes(-1, -2) @ dz[l]  # a^T dz, network by network in a stack
         grads[l - 1] = (dW, dz[l].sum(axis=-2).reshape(b.shape))
-        da[l - 1] = dz[l] @ W.swapaxes(-1, -2)
+        if l > 1 or input_gradient:
+            da[l - 1] = dz[l] @ W.swapaxes(-1, -2)
     return Gradients(grads, dz, da)

@@ -29,6 +29,19 @@ def _pairs(arrays: list[Array]) -> Params:
     return list(zip(arrays[0::2], arrays[1::2]))
 
 
+def _step(p: Array, lr: float, g: Array) -> Array:
+    """p - lr * g as a new array, with no temporary beside it."""
+    new = np.multiply(g, lr)
+    return np.subtract(p, new, out=new)
+
+
+def _decayed(v: Array, beta: float, g: Array) -> Array:
+    """beta * v + g as a new array, with no temporary beside it."""
+    new = np.multiply(v, beta)
+    new += g
+    return new
+
+
 @dataclass(frozen=True)
 class SGD:
     """Plain gradient descent: w <- w - lr * g."""
@@ -39,7 +52,7 @@ class SGD:
         return None
 
     def update(self, params: Params, grads: Params, state: None) -> tuple[Params, None]:
-        return _pairs([p - self.lr * g for p, g in zip(_flat(params), _flat(grads))]), state
+        return _pairs([_step(p, self.lr, g) for p, g in zip(_flat(params), _flat(grads))]), state
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,8 @@ class Momentum:
         return [np.zeros_like(p) for p in _flat(params)]
 
     def update(self, params: Params, grads: Params, state: list[Array]):
-        velocity = [self.beta * v + g for v, g in zip(state, _flat(grads))]
-        return _pairs([p - self.lr * v for p, v in zip(_flat(params), velocity)]), velocity
+        velocity = [_decayed(v, self.beta, g) for v, g in zip(state, _flat(grads))]
+        return _pairs([_step(p, self.lr, v) for p, v in zip(_flat(params), velocity)]), velocity
 
 
 @dataclass(frozen=True)
@@ -206,7 +219,7 @@ def train(
             if not (np.isfinite(costs[step]) and _finite(params)):
                 diverged_at = step
                 break
-            grads = nn.backward(params, record, y[rows], loss).params
+            grads = nn.backward(params, record, y[rows], loss, input_gradient=False).params
             if step in snapshot_at:
                 snapshots.append(Snapshot(step, _copy(params), _copy(grads), float(costs[step])))
             params, state = optimizer.update(params, grads, state)
@@ -232,7 +245,7 @@ def _train_stack(params, activations, loss, x, y, optimizer, steps, batch_size, 
             costs[step] = np.where(diverged_at >= 0, np.nan, cost)
             if (diverged_at >= 0).all():
                 break
-            grads = nn.backward(params, record, y[rows], loss).params
+            grads = nn.backward(params, record, y[rows], loss, input_gradient=False).params
             if step in snapshot_at:
                 snapshots.append(Snapshot(step, _copy(params), _copy(grads), costs[step].copy()))
             params, state = optimizer.update(params, grads, state)

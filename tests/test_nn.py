@@ -1,4 +1,5 @@
-"""Tests for initdoc.nn: gradients against finite differences and a by-hand net, stability, dtypes."""
+"""Tests for initdoc.nn: gradients against finite differences and a by-hand net, stability,
+dtypes."""
 
 import math
 
@@ -110,11 +111,15 @@ def test_gradients_match_finite_differences(hidden, loss):
         assert relative_error(numeric_gradient(cost, b), db) < 1e-6
     for l in range(1, L + 1):
         z = record.z[l].copy()
-        numeric = numeric_gradient(lambda: loss_from_z(params, activations, loss, y, l, z), z)
+        numeric = numeric_gradient(
+            lambda l=l, z=z: loss_from_z(params, activations, loss, y, l, z), z
+        )
         assert relative_error(numeric, grads.dz[l]) < 1e-6
     for l in range(0, L + 1):
         a = record.a[l].copy()
-        numeric = numeric_gradient(lambda: loss_from_a(params, activations, loss, y, l, a), a)
+        numeric = numeric_gradient(
+            lambda l=l, a=a: loss_from_a(params, activations, loss, y, l, a), a
+        )
         assert relative_error(numeric, grads.da[l]) < 1e-6
     assert grads.dz[0] is None
 
@@ -222,7 +227,7 @@ def test_init_params_shapes_bias_and_dtype():
 
 
 def test_forward_records_every_layer():
-    params, activations, x, y = make_net("relu", "mse")
+    params, activations, x, _ = make_net("relu", "mse")
     record = nn.forward(params, activations, x)
     assert record.a[0] is x and record.z[0] is None
     assert [a.shape for a in record.a] == [(5, 4), (5, 6), (5, 5), (5, 3)]
@@ -322,3 +327,40 @@ def test_stacked_gradients_match_finite_differences(loss):
     for (W, b), (dW, db) in zip(params, grads.params):
         assert relative_error(numeric_gradient(total, W), dW) < 1e-6
         assert relative_error(numeric_gradient(total, b), db) < 1e-6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_backprop_from_the_stored_activation_gives_the_bits_of_df_times_da(name, dtype):
+    rng = np.random.default_rng(2)
+    z = rng.normal(0, 3, (6, 4)).astype(dtype)
+    z[0] = 0.0  # the kinks of relu and leaky relu
+    da = rng.normal(size=z.shape).astype(dtype)
+    act = nn.get_activation(name)
+    dz = act.backprop(z, act.f(z), da)
+    expected = nn.backprop_softmax(z, da) if name == "softmax" else act.df(z) * da
+    assert dz.dtype == dtype
+    assert dz.tobytes() == expected.tobytes()
+    assert dz is not da
+
+
+@pytest.mark.parametrize("loss", list(OUTPUTS))
+def test_skipping_the_input_gradient_changes_nothing_else(loss):
+    params, activations, x, y = make_net("tanh", loss)
+    record = nn.forward(params, activations, x)
+    full = nn.backward(params, record, y, loss)
+    lean = nn.backward(params, record, y, loss, input_gradient=False)
+    assert lean.da[0] is None and full.da[0].shape == x.shape
+    for (dW, db), (dW_full, db_full) in zip(lean.params, full.params):
+        assert dW.tobytes() == dW_full.tobytes() and db.tobytes() == db_full.tobytes()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(lean.da[1:], full.da[1:]))
+
+
+def test_forward_adds_a_bias_that_broadcasts_beyond_the_product():
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(4, 3))
+    b = rng.normal(size=(2, 1, 3))  # one bias per network of a stack sharing W
+    x = rng.normal(size=(5, 4))
+    record = nn.forward([(W, b)], ["identity"], x)
+    assert record.z[1].shape == (2, 5, 3)
+    assert record.z[1].tobytes() == (x @ W + b).tobytes()

@@ -283,6 +283,7 @@ def training_verdicts(errors: dict[str, np.ndarray]) -> dict[str, dict]:
     "glorot",
     seed=0,
     inputs=data_digest,
+    paper={"width": 1000, "n_train": 50_000, "n_valid": 10_000, "n_test": 10_000},  # table 1
     data=mnist.source(),
     n_probe=1000,
     probe_width=1000,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import gzip
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -12,10 +13,11 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import TextIO
 
-from initdoc.pipeline import cache, registry, verdicts, written
+from initdoc.pipeline import cache, progress, registry, verdicts, written
 from initdoc.pipeline.atomic import write_text
-from initdoc.pipeline.paths import figures_dir
+from initdoc.pipeline.paths import SCALES, figures_dir, scale
 
 STAMPS = ".stamps.json"
 VERDICTS = "verdicts.json"
@@ -55,6 +57,7 @@ def build_one(name: str, stamps: dict[str, str]) -> Report:
     """Run (or load) one experiment and draw its figures that are missing or stale."""
     from initdoc.figures import plots
 
+    progress.announce(name)
     registry.load_all()
     exp = registry.get_experiment(name)
     start = time.perf_counter()
@@ -82,14 +85,18 @@ def build(
     force: bool = False,
     log=print,
     scheduler: str | None = None,
+    progress_to: TextIO | None = None,
 ) -> list[Report]:
     """Build the named experiments (default: all), `jobs` at a time, and write the page data.
 
     With `scheduler` (a Dask scheduler's address) the experiments are computed on that
-    cluster first; this process then caches their results and draws the figures.
+    cluster first; this process then caches their results and draws the figures. With
+    `progress_to` (a stream) the running experiments are shown there while they run.
     """
     registry.load_all()
     names = sorted(registry.EXPERIMENTS) if not names else list(dict.fromkeys(names))
+    if scale() != SCALES[0]:  # the others are the same at every scale: the default build has them
+        names = [name for name in names if registry.EXPERIMENTS[name].paper]
     for name in names:
         exp = registry.get_experiment(name)
         if force:
@@ -104,6 +111,8 @@ def build(
     log(f"initdoc: {len(names)} experiments, {jobs} job{'s' * (jobs > 1)}")
     reports: list[Report] = []
     start = time.perf_counter()
+    durations = progress.read_durations()
+    display = progress.Display(progress_to, durations)
 
     def done(report: Report) -> None:
         reports.append(report)
@@ -113,15 +122,23 @@ def build(
             if report.drawn
             else ""
         )
-        log(f"  [{len(reports):>2}/{len(names)}] {report.name:<28} {status}{drew}")
+        display.finished(report.name)
+        display.print(log, f"  [{len(reports):>2}/{len(names)}] {report.name:<28} {status}{drew}")
 
     try:
+        display.start()
         if jobs == 1:
             for name in names:
+                display.started(name)
                 done(build_one(name, stamps))
         else:
-            with ProcessPoolExecutor(jobs, initializer=die_with, initargs=(os.getpid(),)) as pool:
-                futures = [pool.submit(build_one, name, stamps) for name in names]
+            display.events = multiprocessing.Queue() if progress_to else None
+            with ProcessPoolExecutor(
+                jobs, initializer=pool_worker, initargs=(os.getpid(), display.events)
+            ) as pool:
+                futures = [
+                    pool.submit(build_one, name, stamps) for name in longest_first(names, durations)
+                ]
                 try:
                     for future in as_completed(futures):
                         done(future.result())
@@ -129,14 +146,29 @@ def build(
                     pool.shutdown(wait=False, cancel_futures=True)  # nothing new starts
                     raise
     finally:  # the experiments that finished publish their values with their figures
+        display.stop()
         if reports:
             _write_page_data(reports)
+            progress.record_durations({r.name: r.seconds for r in reports if r.ran})
     ran = sum(r.ran for r in reports)
     log(
         f"initdoc: {ran} ran, {len(reports) - ran} cached, "
         f"{time.perf_counter() - start:.1f} s; figures in {out}"
     )
     return reports
+
+
+def longest_first(names: list[str], durations: dict[str, float]) -> list[str]:
+    """`names` in the order that keeps every job busy to the end: the longest last time first,
+    and before them those never timed (they may be long)."""
+    return sorted(names, key=lambda name: -durations.get(name, float("inf")))
+
+
+def pool_worker(parent: int, events) -> None:
+    """Pool initializer: die with the build, and announce starts on `events` (if given)."""
+    die_with(parent)
+    if events is not None:
+        progress.listen(events)
 
 
 def die_with(parent: int) -> None:

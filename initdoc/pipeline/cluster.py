@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from initdoc.errors import UserError
-from initdoc.pipeline import cache, registry
+from initdoc.pipeline import cache, paths, registry
+from initdoc.pipeline.paths import SCALES
 from initdoc.pipeline.result import Result
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -69,13 +70,13 @@ def loaded_source() -> str:
     return source_digest()
 
 
-def compute_on_worker(name: str, digest: str) -> Result:
-    """On a worker: run experiment `name` uncached, if the worker runs the client's source."""
+def compute_on_worker(name: str, digest: str, scale: str = SCALES[0]) -> Result:
+    """On a worker: run experiment `name` uncached at `scale`, if it runs the client's source."""
     found = loaded_source()
     if found != digest:
         raise UserError(f"this worker runs initdoc source {found}, the client's is {digest}")
-    registry.load_all()
-    return registry.get_experiment(name)()
+    registry.get_experiment(name)  # or a UserError naming the known ones
+    return registry.EXPERIMENTS[name].at(scale)()
 
 
 def connect(address: str):
@@ -121,7 +122,9 @@ def compute(names: list[str], address: str, log: Callable[[str], None]) -> list[
         prepare(client, digest)
         log(f"initdoc: {len(todo)} experiments on the cluster at {address}")
         futures = {
-            client.submit(compute_on_worker, name, digest, key=f"initdoc-{name}-{key}"): name
+            client.submit(
+                compute_on_worker, name, digest, paths.scale(), key=f"initdoc-{name}-{key}"
+            ): name
             for name, (_, key) in todo.items()
         }
         from distributed import as_completed

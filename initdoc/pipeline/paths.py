@@ -11,6 +11,8 @@ from initdoc.errors import UserError
 from initdoc.pipeline import written
 
 ROOT_VARIABLE = "INITDOC_ROOT"
+SCALE_VARIABLE = "INITDOC_SCALE"  # set by `build --scale` and `run --scale` for their workers
+SCALES = ("default", "paper")  # paper: the paper experiments at their published sizes
 
 
 def is_project(folder: Path) -> bool:
@@ -32,25 +34,43 @@ def project_root() -> Path:
     )
 
 
-def cache_dir() -> Path:
-    """Cached experiment results."""
-    return project_root() / ".cache" / "initdoc"
+def scale() -> str:
+    """The scale experiments run at: $INITDOC_SCALE, else 'default'."""
+    name = os.environ.get(SCALE_VARIABLE, "").strip() or SCALES[0]
+    if name not in SCALES:
+        raise UserError(
+            f"{SCALE_VARIABLE}={name!r} is not a scale; the scales: {', '.join(SCALES)}"
+        )
+    return name
 
 
-def figures_dir() -> Path:
-    """Generated figures, results.json and figures.json."""
-    return project_root() / "figures"
+def _scaled(folder: str, name: str | None) -> str:
+    """`folder` at the default scale, `folder-NAME` at another: scales never share a file."""
+    name = scale() if name is None else name
+    return folder if name == SCALES[0] else f"{folder}-{name}"
+
+
+def cache_dir(scale_name: str | None = None) -> Path:
+    """Cached experiment results (of the current scale unless `scale_name` is given)."""
+    return project_root() / ".cache" / _scaled("initdoc", scale_name)
+
+
+def figures_dir(scale_name: str | None = None) -> Path:
+    """Generated figures, results.json and figures.json (the site reads the default scale's)."""
+    return project_root() / _scaled("figures", scale_name)
 
 
 def clean() -> int:
-    """Remove what the build wrote in figures/ and the experiment cache, and nothing else.
+    """Remove what the build wrote in figures/ and the experiment cache (every scale's), and
+    nothing else.
 
     Exit status 0, or 1 if a removal failed. A file the build did not write, or that changed
     since, is kept and named.
     """
     root = project_root()
     status = 0
-    for folder in (figures_dir(), cache_dir()):
+    scaled = [f(name) for name in SCALES[1:] for f in (figures_dir, cache_dir)]  # if built
+    for folder in (figures_dir(SCALES[0]), cache_dir(SCALES[0]), *filter(Path.exists, scaled)):
         shown = folder.relative_to(root).as_posix()
         done = written.remove(folder)
         print(f"{shown}/: removed {len(done.removed)} file{'s' * (len(done.removed) != 1)}")

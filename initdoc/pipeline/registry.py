@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from initdoc.errors import UserError, unknown
+from initdoc.pipeline.paths import scale
 from initdoc.pipeline.result import Result
 
 
@@ -23,6 +24,13 @@ class Experiment:
     seed: int
     about: str
     inputs: Callable[[dict], str] | None = None  # params -> digest of the data files it reads
+    paper: dict = field(default_factory=dict)  # the parameters --scale paper changes
+
+    def at(self, scale_name: str) -> Experiment:
+        """This experiment at `scale_name`: 'paper' applies the published sizes."""
+        return (
+            replace(self, params={**self.params, **self.paper}) if scale_name == "paper" else self
+        )
 
     def __call__(self, **overrides) -> Result:
         """Run uncached, with optional parameter overrides."""
@@ -53,18 +61,29 @@ FIGURES: dict[str, Figure] = {}
 _loaded = False
 
 
-def experiment(name: str, seed: int = 0, inputs: Callable[[dict], str] | None = None, **params):
+def experiment(
+    name: str,
+    seed: int = 0,
+    inputs: Callable[[dict], str] | None = None,
+    paper: dict | None = None,
+    **params,
+):
     """Register `run(rng, **params) -> Result` as the experiment `name`.
 
     `inputs(params)`, for an experiment that reads data files, is a digest of their content: the
-    cache key covers it, so replacing the files reruns the experiment.
+    cache key covers it, so replacing the files reruns the experiment. `paper` holds the
+    parameters that `--scale paper` sets to the published sizes (more seeds, wider layers).
     """
 
     def register(run):
         if name in EXPERIMENTS:
             raise ValueError(f"experiment '{name}' registered twice")
+        if set(paper or {}) - set(params):
+            raise ValueError(f"experiment '{name}': paper sizes for parameters it does not take")
         about = (run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else ""
-        EXPERIMENTS[name] = Experiment(name, run, dict(params), seed, about, inputs)
+        EXPERIMENTS[name] = Experiment(
+            name, run, dict(params), seed, about, inputs, dict(paper or {})
+        )
         return run
 
     return register
@@ -105,8 +124,8 @@ def load_all() -> None:
 
 
 def get_experiment(name: str) -> Experiment:
-    """The experiment called `name`, or a UserError listing the known ones."""
+    """The experiment called `name` at the current scale, or a UserError listing the known ones."""
     load_all()
     if name not in EXPERIMENTS:
         raise UserError(unknown("experiment", name, sorted(EXPERIMENTS)))
-    return EXPERIMENTS[name]
+    return EXPERIMENTS[name].at(scale())
