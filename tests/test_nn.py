@@ -1,6 +1,8 @@
-"""Tests for initdoc.nn: gradients against finite differences and a by-hand net, stability, dtypes."""
+"""Tests for initdoc.nn: gradients against finite differences and a by-hand net, stability,
+dtypes."""
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -110,11 +112,11 @@ def test_gradients_match_finite_differences(hidden, loss):
         assert relative_error(numeric_gradient(cost, b), db) < 1e-6
     for l in range(1, L + 1):
         z = record.z[l].copy()
-        numeric = numeric_gradient(lambda: loss_from_z(params, activations, loss, y, l, z), z)
+        numeric = numeric_gradient(partial(loss_from_z, params, activations, loss, y, l, z), z)
         assert relative_error(numeric, grads.dz[l]) < 1e-6
     for l in range(0, L + 1):
         a = record.a[l].copy()
-        numeric = numeric_gradient(lambda: loss_from_a(params, activations, loss, y, l, a), a)
+        numeric = numeric_gradient(partial(loss_from_a, params, activations, loss, y, l, a), a)
         assert relative_error(numeric, grads.da[l]) < 1e-6
     assert grads.dz[0] is None
 
@@ -222,7 +224,7 @@ def test_init_params_shapes_bias_and_dtype():
 
 
 def test_forward_records_every_layer():
-    params, activations, x, y = make_net("relu", "mse")
+    params, activations, x, _ = make_net("relu", "mse")
     record = nn.forward(params, activations, x)
     assert record.a[0] is x and record.z[0] is None
     assert [a.shape for a in record.a] == [(5, 4), (5, 6), (5, 5), (5, 3)]

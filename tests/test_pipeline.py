@@ -1,4 +1,5 @@
-"""The pipeline: cache keys, corrupt entries, atomic writes, deterministic figures, page references."""
+"""The pipeline: cache keys, corrupt entries, atomic writes, deterministic figures, page
+references."""
 
 import sys
 
