@@ -4,8 +4,6 @@
 import html
 import json
 import re
-import subprocess
-import sys
 
 import built_site
 import pytest
@@ -119,13 +117,7 @@ def test_a_figure_on_no_page_with_an_unknown_reference_fails_the_build_naming_it
     written.record(figures / "f.svg")
     words = {"file": "figures/f.svg", "caption": "{{ e.depth }} layers", "alt": "{{ e.width }}"}
     (figures / "figures.json").write_text(json.dumps({"f": words}))
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")],
-        cwd=project,
-        env={**built_site.MKDOCS_ENV, "INITDOC_ROOT": str(project)},
-        capture_output=True,
-        text=True,
-    )
+    proc = built_site.mkdocs_build(project)
     lines = [line for line in proc.stderr.splitlines() if "e.width" in line]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(lines) == 1 and "figure 'f' (alt text): unknown value 'e.width'" in lines[0]
