@@ -9,7 +9,6 @@ from initdoc.experiments.glorot import INITS, RUNS
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
-LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 RUN_STYLE = {
     "tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
     "tanh_normalized": (plots.COLORS["blue"], "tanh, normalized"),
@@ -29,8 +28,7 @@ def _per_layer(res, name: str, xlabel: str, upward: bool):
     for ax, key in zip(axes[0], INITS):
         var = res[f"{key}.var_{name}"]
         edges = res["a_edges"] if name == "a" else res[f"{key}.{name}_edges"] / np.sqrt(var[-1])
-        for l, (hist, color) in enumerate(zip(res[f"{key}.{name}_hist"], LAYER_COLORS), start=1):
-            ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+        plots.layer_stairs(ax, edges, res[f"{key}.{name}_hist"])
         ratio, which = (
             (var[-1] / var[0], f"layer {top} / layer 1")
             if upward

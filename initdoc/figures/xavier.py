@@ -10,7 +10,6 @@ from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
 HISTOGRAMS = ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "glorot_uniform"]
-LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 SCHEME_COLORS = dict(
     zip(
         SCHEMES,
@@ -35,8 +34,8 @@ def _layer_histograms(ax, edges, hists, peak=None):
     crowded_middle = peak is not None and hists[:, middle - 3 : middle + 3].max() > peak
     x, ha = (0.03, "left") if crowded_middle else (0.5, "center")
     cut = 0
-    for l, (hist, color) in enumerate(zip(hists, LAYER_COLORS), start=1):
-        ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+    colors = plots.layer_stairs(ax, edges, hists)
+    for l, (hist, color) in enumerate(zip(hists, colors), start=1):
         if peak is not None and hist.max() > peak:
             ax.text(
                 x,
