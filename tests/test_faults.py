@@ -299,10 +299,26 @@ def test_clean_reports_a_failed_removal(built, tmp_path):
     with read_only(root / "figures"):
         args, env = initdoc("clean", root=root)
         proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "figures" in proc.stderr and ("Read-only" in proc.stderr or "denied" in proc.stderr)
     assert "removed" not in proc.stdout.split("figures/:")[-1].split("\n")[0] or proc.stdout == ""
     assert snapshot(root / "figures") == before  # nothing lost, nothing reported as removed
+
+
+def test_clean_names_the_files_it_could_not_remove_in_one_line(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    for name in "abcde":
+        (figures / f"{name}.svg").write_text("<svg/>")
+    written.record(*figures.glob("*.svg"))
+    (figures / written.LOCK).unlink()  # so that clean gets as far as removing each file
+    with read_only(figures):
+        args, env = initdoc("clean", root=tmp_path)
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("initdoc: error: cannot remove figures/a.svg: Read-only")
+    assert proc.stderr.rstrip().endswith("and 2 more")
+    assert len(list(figures.glob("*.svg"))) == 5
 
 
 # Stale results.
