@@ -10,7 +10,8 @@ EXTENT = (-5.0, 5.0, -5.0, 5.0)
 
 
 def circle(rng: np.random.Generator, n: int = 100, noise: float = 0.25, fraction: float = 0.5):
-    """Class 1 (a `fraction` of the points) inside radius 2, class 0 on a ring from radius 3 to 5."""
+    """Class 1 (a `fraction` of the points) inside radius 2, class 0 on a ring from radius 3
+    to 5."""
     n1 = round(n * fraction)
     radius = np.concatenate([rng.uniform(0, 2, n1), rng.uniform(3, 5, n - n1)])
     angle = rng.uniform(0, 2 * np.pi, n)

@@ -13,12 +13,17 @@ class UserError(ValueError):
         super().__init__(one_line(str(message)))
 
 
-def unknown(what: str, name: object, known: Iterable[str]) -> str:
-    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only if one is close)."""
+def unknown(what: str, name: object, known: Iterable[str], *, see: str | None = None) -> str:
+    """ "unknown WHAT 'NAME'; known: a, b, c. Did you mean 'b'?" (the hint only if one is close).
+
+    With `see`, a list too long for one line is not written out but named: "unknown WHAT 'NAME'
+    (see figures/results.json). Did you mean 'b'?".
+    """
     known = list(known)
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    return f"unknown {what} '{name}'; known: {', '.join(known)}.{hint}"
+    listed = f" (see {see})" if see else f"; known: {', '.join(known)}"
+    return f"unknown {what} '{name}'{listed}.{hint}"
 
 
 def one_line(message: str) -> str:

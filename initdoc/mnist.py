@@ -75,8 +75,8 @@ def digest(folder: str | None = None) -> str:
         try:
             with open(path, "rb") as f:
                 h.update(hashlib.file_digest(f, "sha256").digest())
-        except FileNotFoundError:
-            raise UserError(f"MNIST file {path} does not exist") from None
+        except FileNotFoundError as err:
+            raise UserError(f"MNIST file {path} does not exist") from err
     return h.hexdigest()
 
 
@@ -100,10 +100,10 @@ def _gunzip(path: Path, fix: str, limit: int = -1) -> bytes:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rb") as f:
             return f.read(limit)
-    except FileNotFoundError:
-        raise UserError(f"MNIST file {path} does not exist; {fix}") from None
+    except FileNotFoundError as err:
+        raise UserError(f"MNIST file {path} does not exist; {fix}") from err
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        raise UserError(f"MNIST file {path} is truncated or not gzip ({err}); {fix}") from None
+        raise UserError(f"MNIST file {path} is truncated or not gzip ({err}); {fix}") from err
 
 
 def load_csv(path: Path) -> Digits:
@@ -117,7 +117,7 @@ def load_csv(path: Path) -> Digits:
     except ValueError as err:
         raise UserError(
             f"MNIST file {path} is not a table of numbers ({err}); {REINSTALL}"
-        ) from None
+        ) from err
     problem = _csv_problem(table)
     if problem:
         raise UserError(f"MNIST file {path} {problem}; {REINSTALL}")

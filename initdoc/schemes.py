@@ -252,7 +252,7 @@ def get(name: str, **params) -> Initializer:
         signature.bind(**params)
     except TypeError as err:
         takes = ", ".join(signature.parameters) or "no parameters"
-        raise UserError(f"scheme {name!r}: {err}; it takes: {takes}") from None
+        raise UserError(f"scheme {name!r}: {err}; it takes: {takes}") from err
     return scheme(**params)
 
 

@@ -613,7 +613,8 @@ def truncated_normal_constant(expected=None) -> Step:
             note="independent numerical quadrature",
         ),
     ]
-    # Textbook form c^2 = 1 - 2 b phi(b) / (Phi(b) - Phi(-b)), where Phi(b) - Phi(-b) = erf(b / sqrt 2).
+    # Textbook form c^2 = 1 - 2 b phi(b) / (Phi(b) - Phi(-b)),
+    # where Phi(b) - Phi(-b) = erf(b / sqrt 2).
     kept = sp.erf(bound / sp.sqrt(2))
     expected = sp.sqrt(1 - 2 * bound * phi.subs(x, bound) / kept) if expected is None else expected
     return _finish(
@@ -648,13 +649,15 @@ def derive_all() -> list[Step]:
 
 @functools.cache
 def _numeric(derivation, *symbols, entry: str = ""):
-    """The value a derivation obtained and checked (or its checked `entry`), lambdified over `symbols`."""
+    """The value a derivation obtained and checked (or its checked `entry`), lambdified over
+    `symbols`."""
     key = derivation().key
     return sp.lambdify(symbols, _CHECKED[f"{key}.{entry}" if entry else key], modules="math")
 
 
 def product_variance_value(mean_x: float, var_x: float, mean_y: float, var_y: float) -> float:
-    """Var(XY) = E[X]^2 Var(Y) + Var(X) E[Y]^2 + Var(X) Var(Y) for independent X, Y (product_variance)."""
+    """Var(XY) = E[X]^2 Var(Y) + Var(X) E[Y]^2 + Var(X) Var(Y) for independent X, Y
+    (product_variance)."""
     X, Y = sp.symbols("X Y")
     f = _numeric(product_variance, Mean(X), Var(X), Mean(Y), Var(Y), entry="general")
     return float(f(mean_x, var_x, mean_y, var_y))
@@ -678,7 +681,8 @@ def depth_variance(k: float, L: int, var_x: float) -> float:
 
 
 def relu_moment_fraction(alpha: float = 0.0) -> float:
-    """E[leaky_relu(z)^2] / Var(z) = (1 + alpha^2)/2 for symmetric z; alpha = 0 is ReLU (he_leaky_relu)."""
+    """E[leaky_relu(z)^2] / Var(z) = (1 + alpha^2)/2 for symmetric z; alpha = 0 is ReLU
+    (he_leaky_relu)."""
     return float(_numeric(he_leaky_relu, ALPHA, entry="moment")(alpha))
 
 

@@ -50,6 +50,19 @@ def build(out: Path, **env: str) -> Path:
     return out
 
 
+def mkdocs_build(project: Path, config: Path | None = None, timeout: float | None = None):
+    """`mkdocs build --strict` of the project at `project` (its own mkdocs.yml, or `config`) into
+    project/site, with INITDOC_ROOT=project; the finished process, output captured."""
+    files = ["-f", str(config or project / "mkdocs.yml"), "-d", str(project / "site")]
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *files],
+        env={**MKDOCS_ENV, "INITDOC_ROOT": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def small_project(root: Path, pages: dict[str, str], values: dict) -> Path:
     """A project at `root` with the given pages (file name -> Markdown, in nav order) and page
     values, on the real mkdocs.yml (inherited: same plugins, hook, theme and validation)."""

@@ -27,7 +27,6 @@ import psutil
 import pytest
 from bs4 import BeautifulSoup
 from test_mnist import _idx
-from test_site_build import mkdocs_build
 
 from initdoc import data, mnist, nn, schemes, train
 from initdoc.figures import plots
@@ -177,23 +176,7 @@ def test_a_missing_data_file_gives_one_line_and_status_2(tmp_path):
 
 
 def test_the_site_built_before_its_data_says_what_to_run(tmp_path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(ROOT / "mkdocs.yml"),
-            "-d",
-            str(tmp_path / "site"),
-        ],
-        env={**os.environ, "INITDOC_ROOT": str(tmp_path), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = built_site.mkdocs_build(tmp_path, config=ROOT / "mkdocs.yml", timeout=300)
     lines = [line for line in proc.stderr.splitlines() if "results.json" in line]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(lines) == 1 and "is missing: run `make figures`" in lines[0], proc.stderr
@@ -314,10 +297,26 @@ def test_clean_reports_a_failed_removal(built, tmp_path):
     with read_only(root / "figures"):
         args, env = initdoc("clean", root=root)
         proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "figures" in proc.stderr and ("Read-only" in proc.stderr or "denied" in proc.stderr)
     assert "removed" not in proc.stdout.split("figures/:")[-1].split("\n")[0] or proc.stdout == ""
     assert snapshot(root / "figures") == before  # nothing lost, nothing reported as removed
+
+
+def test_clean_names_the_files_it_could_not_remove_in_one_line(tmp_path):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    for name in "abcde":
+        (figures / f"{name}.svg").write_text("<svg/>")
+    written.record(*figures.glob("*.svg"))
+    (figures / written.LOCK).unlink()  # so that clean gets as far as removing each file
+    with read_only(figures):
+        args, env = initdoc("clean", root=tmp_path)
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("initdoc: error: cannot remove figures/a.svg: Read-only")
+    assert proc.stderr.rstrip().endswith("and 2 more")
+    assert len(list(figures.glob("*.svg"))) == 5
 
 
 # Stale results.
@@ -533,7 +532,7 @@ def small_site(tmp_path) -> Path:
 )
 def test_a_corrupt_results_json_stops_mkdocs_with_one_line(small_site, damage, says):
     (small_site / "figures" / "results.json").write_text(damage)
-    proc = mkdocs_build(small_site)
+    proc = built_site.mkdocs_build(small_site)
     lines = [line for line in proc.stderr.splitlines() if "results.json" in line]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(lines) == 1 and says in lines[0], proc.stderr
@@ -543,7 +542,7 @@ def test_a_figure_outside_figures_is_never_published(small_site):
     (small_site / "figures" / "figures.json").write_text(
         json.dumps({"x": {"file": "../../../etc/passwd", "caption": "c", "alt": "a"}})
     )
-    proc = mkdocs_build(small_site)
+    proc = built_site.mkdocs_build(small_site)
     lines = [line for line in proc.stderr.splitlines() if "figures.json" in line]
     assert proc.returncode != 0 and len(lines) == 1 and "lacks a file in figures/" in lines[0]
 
@@ -588,7 +587,7 @@ Prose: {{ demo.svg }} and {{ demo.img }} and {{ demo.link }} and {{ demo.math }}
 
 def test_latex_and_code_are_never_read_as_references_on_a_real_page(small_site):
     (small_site / "docs" / "index.md").write_text(LATEX_PAGE)
-    proc = mkdocs_build(small_site)
+    proc = built_site.mkdocs_build(small_site)
     assert proc.returncode == 0, proc.stderr
     page = BeautifulSoup((small_site / "site" / "index.html").read_text(), "html.parser")
     maths = [m.get_text() for m in page.select(".arithmatex")]
@@ -602,7 +601,7 @@ def test_latex_and_code_are_never_read_as_references_on_a_real_page(small_site):
 def test_a_value_that_tries_to_be_markup_is_shown_as_text(small_site, browser):
     (small_site / "figures" / "results.json").write_text(json.dumps(EVIL))
     (small_site / "docs" / "index.md").write_text(EVIL_PAGE)
-    proc = mkdocs_build(small_site)
+    proc = built_site.mkdocs_build(small_site)
     assert proc.returncode == 0, proc.stderr
     page = BeautifulSoup((small_site / "site" / "index.html").read_text(), "html.parser")
     article = page.select_one("article")

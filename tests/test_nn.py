@@ -2,6 +2,7 @@
 dtypes."""
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -111,15 +112,11 @@ def test_gradients_match_finite_differences(hidden, loss):
         assert relative_error(numeric_gradient(cost, b), db) < 1e-6
     for l in range(1, L + 1):
         z = record.z[l].copy()
-        numeric = numeric_gradient(
-            lambda l=l, z=z: loss_from_z(params, activations, loss, y, l, z), z
-        )
+        numeric = numeric_gradient(partial(loss_from_z, params, activations, loss, y, l, z), z)
         assert relative_error(numeric, grads.dz[l]) < 1e-6
     for l in range(0, L + 1):
         a = record.a[l].copy()
-        numeric = numeric_gradient(
-            lambda l=l, a=a: loss_from_a(params, activations, loss, y, l, a), a
-        )
+        numeric = numeric_gradient(partial(loss_from_a, params, activations, loss, y, l, a), a)
         assert relative_error(numeric, grads.da[l]) < 1e-6
     assert grads.dz[0] is None
 

@@ -1,10 +1,13 @@
-"""The pipeline: cache keys, corrupt entries, atomic writes, deterministic figures, page references."""
+"""The pipeline: cache keys, corrupt entries, atomic writes, deterministic figures, page
+references."""
 
 import sys
 
+import matplotlib.colors
 import numpy as np
 import pytest
 
+from initdoc.figures import plots
 from initdoc.pipeline import build, cache, registry
 from initdoc.pipeline import result as result_io
 from initdoc.pipeline.result import Result
@@ -161,3 +164,9 @@ def test_a_url_value_keeps_its_query_and_nothing_else():
     )
     bad = pages.expand("[lab](lab.md{{ lab.bad:url }})", "a.md", values, {})
     assert bad == "[lab](lab.md?x=1%22%29%20%3Cscript%3E)"
+
+
+@pytest.mark.parametrize("layers", [1, 5, 6, 30])
+def test_every_layer_of_a_histogram_figure_gets_a_colour_of_its_own(layers):
+    colors = [matplotlib.colors.to_hex(c) for c in plots.layer_colors(layers)]
+    assert len(colors) == layers == len(set(colors))

@@ -3,9 +3,6 @@ weight budget."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import built_site
 import pytest
 
@@ -23,28 +20,8 @@ def project(tmp_path):
     )
 
 
-def mkdocs_build(project):
-    """`mkdocs build --strict` of the temporary project; the finished process."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(project / "site"),
-        ],
-        env={**built_site.MKDOCS_ENV, "INITDOC_ROOT": str(project)},
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_the_intact_project_builds(project):
-    proc = mkdocs_build(project)
+    proc = built_site.mkdocs_build(project)
     assert proc.returncode == 0, proc.stderr
     assert (project / "site" / "other" / "index.html").exists()
 
@@ -69,14 +46,14 @@ def test_the_intact_project_builds(project):
 def test_a_broken_link_or_anchor_fails_the_strict_build(project, page, text, says):
     with open(project / "docs" / page, "a") as f:
         f.write(f"\n{text}\n")
-    proc = mkdocs_build(project)
+    proc = built_site.mkdocs_build(project)
     assert proc.returncode != 0 and "Aborted" in proc.stdout + proc.stderr
     assert says in proc.stderr, proc.stderr
 
 
 def test_an_unknown_value_fails_the_build_with_one_line_naming_page_and_reference(project):
     (project / "docs" / "other.md").write_text(OTHER + "\nIt took {{ demo.nope }} steps.\n")
-    proc = mkdocs_build(project)
+    proc = built_site.mkdocs_build(project)
     lines = [line for line in proc.stderr.splitlines() if "demo.nope" in line]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(lines) == 1 and "other.md: unknown value 'demo.nope'" in lines[0], proc.stderr

@@ -1,5 +1,7 @@
 """The claims of the zero and constant initialization page, asserted on the result it shows."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -34,7 +36,7 @@ def test_equal_units_move_but_stay_identical_bit_for_bit(symmetry_result, case):
 @pytest.mark.parametrize("case", ["zero_sigmoid", "constant_tanh"])
 def test_identical_units_draw_a_straight_boundary(symmetry_result, case):
     w = symmetry_result[f"{case}.final_W1"][:, 0]
-    side = int(round(np.sqrt(symmetry_result[f"{case}.prob"].size)))
+    side = math.isqrt(symmetry_result[f"{case}.prob"].size)
     xs = np.linspace(-5, 5, side)
     xx, yy = np.meshgrid(xs, xs)
     projection = xx.ravel() * w[0] + yy.ravel() * w[1]

@@ -1,4 +1,5 @@
-"""Vanishing and exploding through depth: linear networks whose W are s·I or random, measured and trained."""
+"""Vanishing and exploding through depth: linear networks whose W are s·I or random, measured
+and trained."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ RANDOM_CASES = {
     "1.5": 1.5,
     "orthogonal": None,
 }  # std·sqrt(n), or an orthogonal W
+PERCENTILES = (10, 90)  # the band of the draws that the page and figure show
 
 
 def regression(rng, m: int, noise: float):
@@ -33,7 +35,8 @@ def regression(rng, m: int, noise: float):
 
 
 def rank_one_excess(X: np.ndarray, M_hat: np.ndarray) -> float:
-    """The least excess cost of a product P whose det has the wrong sign (or is 0): ½ σ_min(C^½ M̂)²."""
+    """The least excess cost of a product P whose det has the wrong sign (or is 0):
+    ½ σ_min(C^½ M̂)²."""
     C = X.T @ X / len(X)
     vals, vecs = np.linalg.eigh(C)
     root = vecs @ np.diag(np.sqrt(vals)) @ vecs.T
@@ -121,26 +124,10 @@ def exponential_deviation(measured: dict[float, float], depth: int) -> float:
     return max(abs(factor / s**depth - 1) for s, factor in measured.items())
 
 
-@experiment("depth_linear", seed=0, depth=9, m=200, noise=0.1, lr=0.01, steps=5000, tolerance=0.01)
-def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
-    """The 9-layer, 2-unit linear network from W = s·I: signals per layer, then training at one learning rate."""
-    X, Y, M_hat, min_cost = regression(rng, m, noise)
-    layers = np.arange(depth + 1)
-    res = Result(
-        arrays={"layers": layers},
-        values={
-            "depth": depth,
-            "m": m,
-            "noise": noise,
-            "lr": lr,
-            "steps": steps,
-            "min_cost": min_cost,
-            "tolerance": tolerance,
-            "rank_one_excess": rank_one_excess(X, M_hat),
-            "target_sigma_max": float(np.linalg.svd(M_hat, compute_uv=False)[0]),
-            "target_sigma_min": float(np.linalg.svd(M_hat, compute_uv=False)[-1]),
-        },
-    )
+def closed_form(res: Result, X, Y, depth: int, m: int) -> None:
+    """The closed form: per scale, the signal forward, the gradient backward and the weight
+    gradients per layer, measured and predicted."""
+    layers = res["layers"]
     for s in SCALES:
         key = f"s{s:g}"
         params, activations = linear_net(s, depth)
@@ -150,8 +137,6 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
         backward = np.array([rms(d) for d in g.da]) / rms(g.da[depth])
         dW = np.array([np.linalg.norm(dW) for dW, _ in g.params])
         predicted_dW = s ** (depth - 1) * np.linalg.norm(X.T @ (s**depth * X - Y)) / m
-        run = train.train(params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps)
-        excess = run.costs - min_cost
         res.arrays.update(
             {
                 f"{key}.forward": forward,
@@ -159,7 +144,6 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
                 f"{key}.backward": backward,
                 f"{key}.backward_predicted": s ** (depth - layers),
                 f"{key}.dW": dW,
-                f"{key}.excess": excess,
             }
         )
         res.values.update(
@@ -171,6 +155,26 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
                 f"{key}.dW": float(dW[0]),
                 f"{key}.dW_predicted": float(predicted_dW),
                 f"{key}.dW_spread": float(dW.max() / dW.min()),
+            }
+        )
+    measured = {s: res.values[f"s{s:g}.output_factor"] for s in SCALES}
+    res.verdicts.update(verdicts.judged([(EXPONENTIAL, exponential_deviation(measured, depth))]))
+    res.values["dW_ratio_1_to_0.5"] = res.values["s1.dW"] / res.values["s0.5.dW"]
+    res.values["dW_ratio_1.5_to_1"] = res.values["s1.5.dW"] / res.values["s1.dW"]
+
+
+def training(res: Result, X, Y, depth: int, lr: float, steps: int, tolerance: float) -> None:
+    """What it does to training: each start trained at one learning rate, and how long the
+    shrinking start rests on the rank-one plateau."""
+    min_cost = res.values["min_cost"]
+    for s in SCALES:
+        key = f"s{s:g}"
+        params, activations = linear_net(s, depth)
+        run = train.train(params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps)
+        excess = run.costs - min_cost
+        res.arrays[f"{key}.excess"] = excess
+        res.values.update(
+            {
                 f"{key}.initial_cost": float(run.costs[0]),
                 f"{key}.diverged": run.diverged,
                 f"{key}.diverged_at": -1 if run.diverged_at is None else run.diverged_at,
@@ -186,10 +190,32 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
     res.values["s0.5.second_plateau_excess"] = (
         float(np.median(e[on_second])) if on_second.any() else -1.0
     )
-    measured = {s: res.values[f"s{s:g}.output_factor"] for s in SCALES}
-    res.verdicts.update(verdicts.judged([(EXPONENTIAL, exponential_deviation(measured, depth))]))
-    res.values["dW_ratio_1_to_0.5"] = res.values["s1.dW"] / res.values["s0.5.dW"]
-    res.values["dW_ratio_1.5_to_1"] = res.values["s1.5.dW"] / res.values["s1.dW"]
+
+
+@experiment("depth_linear", seed=0, depth=9, m=200, noise=0.1, lr=0.01, steps=5000, tolerance=0.01)
+def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
+    """The 9-layer, 2-unit linear network from W = s·I: signals per layer, then training at one
+    learning rate."""
+    X, Y, M_hat, min_cost = regression(rng, m, noise)
+    res = Result(
+        arrays={"layers": np.arange(depth + 1)},
+        values={
+            "depth": depth,
+            "m": m,
+            "noise": noise,
+            "lr": lr,
+            "steps": steps,
+            "min_cost": min_cost,
+            "tolerance": tolerance,
+            "rank_one_excess": rank_one_excess(X, M_hat),
+            "target_sigma_max": float(np.linalg.svd(M_hat, compute_uv=False)[0]),
+            "target_sigma_min": float(np.linalg.svd(M_hat, compute_uv=False)[-1]),
+            "scale_small": min(SCALES),
+            "scale_large": max(SCALES),
+        },
+    )
+    closed_form(res, X, Y, depth, m)
+    training(res, X, Y, depth, lr, steps, tolerance)
     return res
 
 
@@ -205,7 +231,8 @@ def depth_linear(rng, depth, m, noise, lr, steps, tolerance) -> Result:
     window=200,
 )
 def depth_lr_sweep(rng, depth, m, noise, steps, tolerance, lrs, window) -> Result:
-    """Each start W = s·I trained at each learning rate: where it ends, and the curvature limits 2/λ_max."""
+    """Each start W = s·I trained at each learning rate: where it ends, and the curvature limits
+    2/λ_max."""
     X, Y, M_hat, min_cost = regression(rng, m, noise)
     res = Result(
         arrays={"lrs": np.array(lrs)},
@@ -215,51 +242,16 @@ def depth_lr_sweep(rng, depth, m, noise, steps, tolerance, lrs, window) -> Resul
             "tolerance": tolerance,
             "window": window,
             "rank_one_excess": rank_one_excess(X, M_hat),
+            "scale_small": min(SCALES),
+            "scale_large": max(SCALES),
+            "lr_min": min(lrs),
+            "lr_max": max(lrs),
         },
     )
     for s in SCALES:
-        key = f"s{s:g}"
         params, activations = linear_net(s, depth)
-        res.values[f"{key}.lr_limit_at_start"] = 2 / top_curvature(params, activations, X, Y)
-        finals, outcomes = [], []
-        for lr in lrs:
-            run = train.train(
-                params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps
-            )
-            excess = run.costs - min_cost
-            rises = (
-                np.diff(run.costs) > 1e-9 * run.costs[:-1]
-            )  # a real increase, not rounding at the minimum
-            det = np.linalg.det(product(run.final_params)) if not run.diverged else 0.0
-            if run.diverged:
-                outcome = "diverged"
-            elif excess[-1] < tolerance * min_cost:
-                outcome = "minimum"
-            elif rises[-window:].sum() > window // 4:
-                outcome = "oscillating"
-            elif det * np.linalg.det(TARGET) < 0:
-                outcome = "trapped"
-            else:
-                outcome = "above minimum"
-            finals.append(excess[-1])
-            outcomes.append(outcome)
-            res.arrays[f"{key}.lr{lr:g}.costs"] = run.costs
-            res.values.update(
-                {
-                    f"{key}.lr{lr:g}.outcome": outcome,
-                    f"{key}.lr{lr:g}.final_excess": float(excess[-1]) if not run.diverged else -1.0,
-                    f"{key}.lr{lr:g}.diverged_at": -1
-                    if run.diverged_at is None
-                    else run.diverged_at,
-                    f"{key}.lr{lr:g}.steps_to_min": _first(excess < tolerance * min_cost),
-                    f"{key}.lr{lr:g}.rises": int(rises.sum()),
-                    f"{key}.lr{lr:g}.cost_after_one_step": float(run.costs[1]),
-                    f"{key}.lr{lr:g}.det_sign": float(np.sign(det)),
-                }
-            )
-        res.arrays.update(
-            {f"{key}.final_excess": np.array(finals), f"{key}.outcome": np.array(outcomes)}
-        )
+        res.values[f"s{s:g}.lr_limit_at_start"] = 2 / top_curvature(params, activations, X, Y)
+        every_rate(res, s, X, Y, depth, lrs, steps, tolerance, window)
     solved, activations = linear_net(1.0, depth)
     solved = train.train(
         solved, activations, "mse", X, Y, optimizer=train.SGD(0.01), steps=steps
@@ -268,15 +260,69 @@ def depth_lr_sweep(rng, depth, m, noise, steps, tolerance, lrs, window) -> Resul
     return res
 
 
+def every_rate(res: Result, s: float, X, Y, depth, lrs, steps, tolerance, window) -> None:
+    """Every start, every learning rate: the start W = s·I trained at each rate, how each run
+    ended, and the range of rates that reach the minimum."""
+    key, min_cost = f"s{s:g}", res.values["min_cost"]
+    params, activations = linear_net(s, depth)
+    finals, outcomes, first_step_drops = [], [], []
+    for lr in lrs:
+        run = train.train(params, activations, "mse", X, Y, optimizer=train.SGD(lr), steps=steps)
+        excess = run.costs - min_cost
+        rises = np.diff(run.costs) > 1e-9 * run.costs[:-1]  # a real increase, not rounding
+        det = np.linalg.det(product(run.final_params)) if not run.diverged else 0.0
+        if run.diverged:
+            outcome = "diverged"
+        elif excess[-1] < tolerance * min_cost:
+            outcome = "minimum"
+        elif rises[-window:].sum() > window // 4:
+            outcome = "oscillating"
+        elif det * np.linalg.det(TARGET) < 0:
+            outcome = "trapped"
+        else:
+            outcome = "above minimum"
+        if not run.diverged:
+            first_step_drops.append(run.costs[0] / run.costs[1])
+        finals.append(excess[-1])
+        outcomes.append(outcome)
+        res.arrays[f"{key}.lr{lr:g}.costs"] = run.costs
+        res.values.update(
+            {
+                f"{key}.lr{lr:g}.outcome": outcome,
+                f"{key}.lr{lr:g}.final_excess": float(excess[-1]) if not run.diverged else -1.0,
+                f"{key}.lr{lr:g}.diverged_at": -1 if run.diverged_at is None else run.diverged_at,
+                f"{key}.lr{lr:g}.steps_to_min": _first(excess < tolerance * min_cost),
+                f"{key}.lr{lr:g}.rises": int(rises.sum()),
+                f"{key}.lr{lr:g}.cost_after_one_step": float(run.costs[1]),
+                f"{key}.lr{lr:g}.det_sign": float(np.sign(det)),
+            }
+        )
+    res.arrays.update(
+        {f"{key}.final_excess": np.array(finals), f"{key}.outcome": np.array(outcomes)}
+    )
+    reaching = [lr for lr, outcome in zip(lrs, outcomes) if outcome == "minimum"]
+    diverging = [lr for lr, outcome in zip(lrs, outcomes) if outcome == "diverged"]
+    res.values.update(
+        {
+            f"{key}.min_lr_low": min(reaching, default=-1.0),
+            f"{key}.min_lr_high": max(reaching, default=-1.0),
+            f"{key}.diverged_lr_low": min(diverging, default=-1.0),
+            f"{key}.first_step_drop": float(max(first_step_drops, default=-1.0)),
+        }
+    )
+
+
 def _digamma(x: float, order: int) -> float:
     return float(sympy.polygamma(order, sympy.Rational(x)).evalf())
 
 
 @experiment("depth_random", seed=0, width=64, depth=50, draws=150, shown_at=9)
 def depth_random(rng, width, depth, draws, shown_at) -> Result:
-    """Products of random n×n matrices, Gaussian with std s/√n or orthogonal: how far each draw strays."""
+    """Products of random n×n matrices, Gaussian with std s/√n or orthogonal: how far each draw
+    strays."""
     layers = np.arange(depth + 1)
-    # log(|Wx|²/|x|²) for W ~ N(0, s²/n) is log(s²) + log(χ²_n / n): mean and variance from the digamma functions.
+    # log(|Wx|²/|x|²) for W ~ N(0, s²/n) is log(s²) + log(χ²_n / n): mean and variance from the
+    # digamma functions.
     drift = _digamma(width / 2, 0) - np.log(width / 2)
     spread = _digamma(width / 2, 1)
     res = Result(
@@ -285,7 +331,16 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
             "log_std_predicted": np.sqrt(layers * spread) / 2,
             "geo_mean_predicted": np.exp(layers * drift / 2),
         },
-        values={"width": width, "depth": depth, "draws": draws, "shown_at": shown_at},
+        values={
+            "width": width,
+            "depth": depth,
+            "draws": draws,
+            "shown_at": shown_at,
+            "gain_small": min(s for s in RANDOM_CASES.values() if s),
+            "gain_large": max(s for s in RANDOM_CASES.values() if s),
+            "low_percentile": PERCENTILES[0],
+            "high_percentile": PERCENTILES[1],
+        },
     )
     for case, s in RANDOM_CASES.items():
         init = schemes.orthogonal() if s is None else schemes.normal(0.0, s / np.sqrt(width))
@@ -295,7 +350,8 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
             params = nn.init_params(rng, [width] * (depth + 1), init)
             x, grad_out = rng.standard_normal((2, 1, width))
             rec = nn.forward(params, ["identity"] * depth, x)
-            # target a[L] - g makes dL/da[L] = g: an independent random output gradient to backpropagate
+            # target a[L] - g makes dL/da[L] = g: an independent random output gradient to
+            # backpropagate
             da = nn.backward(params, rec, rec.a[-1] - grad_out, "mse").da
             forward[d] = [np.linalg.norm(a) for a in rec.a]
             backward[d] = [
@@ -305,6 +361,7 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
         log_b = np.log(backward / backward[:, :1])
         gain = 1.0 if s is None else s
         res.arrays.update({f"{case}.log_forward": log_f, f"{case}.log_backward": log_b})
+        low, high = PERCENTILES
         for l in (shown_at, depth):
             res.values.update(
                 {
@@ -317,8 +374,8 @@ def depth_random(rng, width, depth, draws, shown_at) -> Result:
                     f"{case}.l{l}.log_std": float(np.std(log_f[:, l])),
                     f"{case}.l{l}.log_std_backward": float(np.std(log_b[:, l])),
                     f"{case}.l{l}.log_std_predicted": float(np.sqrt(l * spread) / 2) if s else 0.0,
-                    f"{case}.l{l}.p10": float(np.exp(np.percentile(log_f[:, l], 10))),
-                    f"{case}.l{l}.p90": float(np.exp(np.percentile(log_f[:, l], 90))),
+                    f"{case}.l{l}.p10": float(np.exp(np.percentile(log_f[:, l], low))),
+                    f"{case}.l{l}.p90": float(np.exp(np.percentile(log_f[:, l], high))),
                 }
             )
     return res

@@ -138,7 +138,8 @@ def std_of(x: np.ndarray) -> tuple[float, float, int]:
 
 
 def _layer_ratio(rng, init, n_in, n_out, batch, replicates, activation="identity", input_std=1.0):
-    """Var(a_l)/Var(a_{l-1}) of one fresh nn layer per replicate, the denominator from its own inputs."""
+    """Var(a_l)/Var(a_{l-1}) of one fresh nn layer per replicate, the denominator from its own
+    inputs."""
     ratios = np.empty(replicates)
     for r in range(replicates):
         params = nn.init_params(rng, [n_in, n_out], init)
@@ -161,7 +162,8 @@ def _backward_ratio(rng, init, n_in, n_out, batch, replicates):
 
 
 def _depth_ratio(rng, gain, depth, width, batch, replicates):
-    """Var(a_L)/Var(x) through `depth` identity layers with n Var(W) = gain, one network per replicate."""
+    """Var(a_L)/Var(x) through `depth` identity layers with n Var(W) = gain, one network per
+    replicate."""
     init = schemes.normal(0.0, math.sqrt(gain / width))
     ratios = np.empty(replicates)
     for r in range(replicates):
@@ -172,7 +174,8 @@ def _depth_ratio(rng, gain, depth, width, batch, replicates):
 
 
 def _he_layer_ratio(rng, n_in, batch, replicates):
-    """Var(z_l)/Var(z_{l-1}) across relu and a he_normal layer; z_{l-1} ~ N(0, 1) passed by an identity layer."""
+    """Var(z_l)/Var(z_{l-1}) across relu and a he_normal layer; z_{l-1} ~ N(0, 1) passed by an
+    identity layer."""
     ratios = np.empty(replicates)
     for r in range(replicates):
         first = nn.init_params(rng, [n_in, n_in], schemes.identity())
@@ -184,7 +187,8 @@ def _he_layer_ratio(rng, n_in, batch, replicates):
 
 
 def tanh_series_shortfall(variance: float) -> float:
-    """1 - E[tanh(z)^2]/Var(z) for z ~ N(0, variance), to first order, from the Taylor series of tanh."""
+    """1 - E[tanh(z)^2]/Var(z) for z ~ N(0, variance), to first order, from the Taylor series of
+    tanh."""
     z, s2 = sp.Symbol("z"), sp.Symbol("s2", positive=True)
     square = sp.series(sp.tanh(z) ** 2, z, 0, 6).removeO()  # z^2 - 2 z^4 / 3
     normal_moments = {z**4: 3 * s2**2, z**2: s2}  # E[z^2] = s2, E[z^4] = 3 s2^2
@@ -280,72 +284,14 @@ def derivation(
         "z_test": Z_TEST,
     }
     _steps(values)
-    side = math.isqrt(n_samples)
-
-    def draw(init) -> np.ndarray:
-        return init(rng, (side, n_samples // side))
-
-    mc: dict[str, dict] = {}
-    # Product of independent factors: with means (the general formula) and without.
-    mx, sx, my, sy = 1.0, 0.5, -2.0, 1.5
-    values.update(
-        {"product.mean_w": mx, "product.std_w": sx, "product.mean_a": my, "product.std_a": sy}
-    )
-    X, Y = draw(schemes.normal(mx, sx)), draw(schemes.normal(my, sy))
-    mc["product_general"] = compare(
-        theory.product_variance_value(mx, sx**2, my, sy**2), *variance_of(X * Y)
-    )
-    fan_in = 4
-    w = schemes.lecun_normal()(rng, (fan_in, n_samples // fan_in))
-    values["product.fan_in"] = fan_in
-    a = draw(schemes.uniform(theory.uniform_limit(1.0)))
-    mc["product_zero_mean"] = compare(
-        theory.product_variance_value(0, theory.lecun_variance(fan_in), 0, 1.0),
-        *variance_of(w.ravel() * a.ravel()),
-    )
-    # One layer forward and backward: the variance of the sum.
-    for key, name in {"forward_lecun": "lecun_normal", "forward_glorot": "glorot_normal"}.items():
-        make, variance = SCHEMES[name]
-        mc[key] = compare(
-            theory.sum_variance_value(n_in, variance(n_in, n_out), 1.0),
-            *_layer_ratio(rng, make(), n_in, n_out, batch, replicates),
-        )
-    for key, name in {
-        "backward_fan_out": "fan_out_normal",
-        "backward_glorot": "glorot_normal",
-    }.items():
-        make, variance = SCHEMES[name]
-        mc[key] = compare(
-            theory.sum_variance_value(n_out, variance(n_in, n_out), 1.0),
-            *_backward_ratio(rng, make(), n_in, n_out, batch, replicates),
-        )
-    # Depth: the gain k per layer, compounded over L layers.
-    for name, gain in zip(("vanish", "hold", "explode"), gains):
-        mc[f"depth_{name}"] = compare(
-            theory.depth_variance(gain, depth, 1.0),
-            *_depth_ratio(rng, gain, depth, width, batch, depth_replicates),
-        )
-        values[f"gain_{name}"] = gain
-    # He: the second moment relu keeps, for normal and for uniform (both symmetric) z.
-    z = draw(schemes.normal(0.0, 1.0))
-    mc["relu_normal"] = compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(z) ** 2))
-    u = draw(schemes.uniform(theory.uniform_limit(1.0)))
-    mc["relu_uniform"] = compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(u) ** 2))
-    mc["leaky_normal"] = compare(
-        theory.relu_moment_fraction(alpha), *mean_of(np.maximum(z, alpha * z) ** 2)
-    )
-    he_gain = n_in * theory.he_variance(n_in) * theory.relu_moment_fraction(0.0)
-    mc["he_layer"] = compare(he_gain, *_he_layer_ratio(rng, n_in, batch, replicates))
-    # The uniform bound and the truncated normal's constant.
-    limit = 1.0
-    values["uniform.limit"] = limit
-    mc["uniform_variance"] = compare(
-        (limit / theory.uniform_limit(1.0)) ** 2, *variance_of(draw(schemes.uniform(limit)))
-    )
-    normal = rng.standard_normal(n_samples)
-    mc["truncated_std"] = compare(
-        theory.truncated_normal_std(), *std_of(normal[np.abs(normal) <= 2])
-    )
+    layer = (n_in, n_out, batch, replicates)
+    mc = {
+        **product_rows(values, rng, n_samples),
+        **layer_rows(rng, *layer),
+        **depth_rows(values, rng, gains, depth, width, batch, depth_replicates),
+        **relu_rows(rng, n_samples, alpha, *layer),
+        **bound_rows(values, rng, n_samples),
+    }
     found = {}
     for key, row in mc.items():
         _store(values, f"mc.{key}", row)
@@ -358,8 +304,108 @@ def derivation(
             "mc.inside_ci": sum(r["inside_ci"] for r in mc.values()),
         }
     )
+    linear_regime(values, rng, tanh_input_vars, *layer)
+    found.update(schemes_draw(values, rng, n_samples, n_in, n_out))
+    values.update(article_claims(mc, n_in, n_out))
+    return Result(arrays={}, values=values, verdicts=found)
 
-    # The linear-regime approximation behind the tanh rule, off and on.
+
+def draw(rng, init, n_samples: int) -> np.ndarray:
+    """About `n_samples` draws of `init`, as a near-square matrix."""
+    side = math.isqrt(n_samples)
+    return init(rng, (side, n_samples // side))
+
+
+def product_rows(values: dict, rng, n_samples: int) -> dict[str, dict]:
+    """1. The variance of a product of independent factors: with means (the general formula) and
+    without."""
+    mx, sx, my, sy = 1.0, 0.5, -2.0, 1.5
+    values.update(
+        {"product.mean_w": mx, "product.std_w": sx, "product.mean_a": my, "product.std_a": sy}
+    )
+    X, Y = (
+        draw(rng, schemes.normal(mx, sx), n_samples),
+        draw(rng, schemes.normal(my, sy), n_samples),
+    )
+    rows = {
+        "product_general": compare(
+            theory.product_variance_value(mx, sx**2, my, sy**2), *variance_of(X * Y)
+        )
+    }
+    fan_in = 4
+    w = schemes.lecun_normal()(rng, (fan_in, n_samples // fan_in))
+    values["product.fan_in"] = fan_in
+    a = draw(rng, schemes.uniform(theory.uniform_limit(1.0)), n_samples)
+    rows["product_zero_mean"] = compare(
+        theory.product_variance_value(0, theory.lecun_variance(fan_in), 0, 1.0),
+        *variance_of(w.ravel() * a.ravel()),
+    )
+    return rows
+
+
+def layer_rows(rng, n_in: int, n_out: int, batch: int, replicates: int) -> dict[str, dict]:
+    """2 to 4. One layer forward and backward: the variance of the sum, through nn's layers."""
+    rows = {}
+    for key, name in {"forward_lecun": "lecun_normal", "forward_glorot": "glorot_normal"}.items():
+        make, variance = SCHEMES[name]
+        rows[key] = compare(
+            theory.sum_variance_value(n_in, variance(n_in, n_out), 1.0),
+            *_layer_ratio(rng, make(), n_in, n_out, batch, replicates),
+        )
+    backward = {"backward_fan_out": "fan_out_normal", "backward_glorot": "glorot_normal"}
+    for key, name in backward.items():
+        make, variance = SCHEMES[name]
+        rows[key] = compare(
+            theory.sum_variance_value(n_out, variance(n_in, n_out), 1.0),
+            *_backward_ratio(rng, make(), n_in, n_out, batch, replicates),
+        )
+    return rows
+
+
+def depth_rows(values: dict, rng, gains, depth, width, batch, replicates) -> dict[str, dict]:
+    """6. Depth: the gain k per layer, compounded over L layers."""
+    rows = {}
+    for name, gain in zip(("vanish", "hold", "explode"), gains):
+        rows[f"depth_{name}"] = compare(
+            theory.depth_variance(gain, depth, 1.0),
+            *_depth_ratio(rng, gain, depth, width, batch, replicates),
+        )
+        values[f"gain_{name}"] = gain
+    return rows
+
+
+def relu_rows(rng, n_samples, alpha, n_in, n_out, batch, replicates) -> dict[str, dict]:
+    """7 and 8. He: the second moment relu keeps, for normal and for uniform (both symmetric) z,
+    and leaky relu's; He's layer gain."""
+    z = draw(rng, schemes.normal(0.0, 1.0), n_samples)
+    u = draw(rng, schemes.uniform(theory.uniform_limit(1.0)), n_samples)
+    he_gain = n_in * theory.he_variance(n_in) * theory.relu_moment_fraction(0.0)
+    return {
+        "relu_normal": compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(z) ** 2)),
+        "relu_uniform": compare(theory.relu_moment_fraction(0.0), *mean_of(nn.relu(u) ** 2)),
+        "leaky_normal": compare(
+            theory.relu_moment_fraction(alpha), *mean_of(np.maximum(z, alpha * z) ** 2)
+        ),
+        "he_layer": compare(he_gain, *_he_layer_ratio(rng, n_in, batch, replicates)),
+    }
+
+
+def bound_rows(values: dict, rng, n_samples: int) -> dict[str, dict]:
+    """9 and 10. The uniform bound and the truncated normal's constant."""
+    limit = 1.0
+    values["uniform.limit"] = limit
+    uniform = compare(
+        (limit / theory.uniform_limit(1.0)) ** 2,
+        *variance_of(draw(rng, schemes.uniform(limit), n_samples)),
+    )
+    normal = rng.standard_normal(n_samples)
+    truncated = compare(theory.truncated_normal_std(), *std_of(normal[np.abs(normal) <= 2]))
+    return {"uniform_variance": uniform, "truncated_std": truncated}
+
+
+def linear_regime(values: dict, rng, tanh_input_vars, n_in, n_out, batch, replicates) -> None:
+    """The linear regime, measured: the approximation tanh z ≈ z behind the tanh rule, off and
+    on."""
     for name, input_var in zip(("small", "unit"), tanh_input_vars):
         row = compare(
             1.0,
@@ -385,9 +431,13 @@ def derivation(
             },
         )
 
-    # Each scheme's drawn variance against the variance the theory derives for it.
+
+def schemes_draw(values: dict, rng, n_samples: int, n_in: int, n_out: int) -> dict[str, dict]:
+    """The schemes draw what the theory derives: each scheme's drawn variance against the variance
+    derived for it, judged."""
     copies = max(1, n_samples // (n_in * n_out))
     values["scheme.draws"] = copies * n_in * n_out
+    found = {}
     for name, (make, theory_variance) in SCHEMES.items():
         init = make()
         W = np.stack([init(rng, (n_in, n_out)) for _ in range(copies)])
@@ -400,19 +450,20 @@ def derivation(
             row["bound"] = 2 * math.sqrt(variance) / theory.truncated_normal_std()
         _store(values, f"scheme.{name}", row)
         found[SCHEME_CLAIMS[name].key] = judge(SCHEME_CLAIMS[name], row)
+    return found
 
-    # Two claims of the source article, as numbers.
-    values.update(
-        {
-            "harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
-            "hm_fans": 2 * n_in * n_out / (n_in + n_out),
-            "glorot_variance": theory.xavier_variance(n_in, n_out),
-            "he_variance": theory.he_variance(n_in),
-            "twice_glorot": 2 * theory.xavier_variance(n_in, n_out),
-            "forward_mean_of_ratios": (
-                mc["forward_glorot"]["symbolic"] + mc["backward_glorot"]["symbolic"]
-            )
-            / 2,
-        }
-    )
-    return Result(arrays={}, values=values, verdicts=found)
+
+def article_claims(mc: dict[str, dict], n_in: int, n_out: int) -> dict:
+    """Two claims of the source article, as numbers: Glorot's variance is a harmonic mean of the
+    two variances, not of the fans."""
+    return {
+        "harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
+        "hm_fans": 2 * n_in * n_out / (n_in + n_out),
+        "glorot_variance": theory.xavier_variance(n_in, n_out),
+        "he_variance": theory.he_variance(n_in),
+        "twice_glorot": 2 * theory.xavier_variance(n_in, n_out),
+        "forward_mean_of_ratios": (
+            mc["forward_glorot"]["symbolic"] + mc["backward_glorot"]["symbolic"]
+        )
+        / 2,
+    }

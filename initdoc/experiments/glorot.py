@@ -8,6 +8,8 @@ column of the paper's table 1), over paired seeds.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from initdoc import mnist, nn, schemes, train
@@ -32,6 +34,7 @@ TAIL = 5  # the rate is chosen on the mean validation error of the last TAIL epo
 SATURATED = 0.99  # tanh units beyond ±this, sigmoid units within 0.01 of 0 or 1, are saturated
 DRAWS = 5  # networks at initialization per scheme
 SEEDS = 5  # trained networks per row of table 1, paired across rows by seed
+PILOT_SEED = 1000  # the seed of the rate search, not among those reported
 PAGE = "papers/glorot.md"
 
 
@@ -346,15 +349,32 @@ def glorot(
             **{f"lr{i}": lr for i, lr in enumerate(lrs)},
         },
     )
-
     probe = X[train_rows[:n_probe]], y[train_rows[:n_probe]]
-    probe_sizes = [X.shape[1]] + [probe_width] * L + [10]
+    network_at_initialization(res, rng, probe, [X.shape[1]] + [probe_width] * L + [10], draws)
+
+    small = half_resolution(digits.images)  # the trained networks see 14 × 14 digits
+    res.values["trained_side"] = math.isqrt(small.shape[1])
+    digits_of = {"train": train_rows, "valid": valid_rows, "test": test_rows}
+    split_data = {
+        f"{v}_{part}": a[rows]
+        for part, rows in digits_of.items()
+        for v, a in (("X", small), ("y", y))
+    }
+    sizes = [small.shape[1]] + [width] * L + [10]
+    best = rate_search(res, split_data, sizes, lrs, epochs, batch_size)
+    table_1(res, split_data, sizes, [lrs[best[name]] for name in RUNS], epochs, batch_size, seeds)
+    res.values.update({"chance_error": 1 - 1 / len(np.unique(y)), "pilot_seed": PILOT_SEED})
+    return res
+
+
+def network_at_initialization(res: Result, rng, probe, sizes: list[int], draws: int) -> None:
+    """The network at initialization (the paper's figures 6, 7 and 8): per scheme, the first
+    draw's histograms and every draw's layer-to-layer ratios, judged."""
     draw_seeds = rng.integers(2**32, size=draws)  # both schemes draw from the same streams
     ratios = {}
     for key, (_, init) in INITS.items():
         found = [
-            at_initialization(np.random.default_rng(s), *probe, probe_sizes, init)
-            for s in draw_seeds
+            at_initialization(np.random.default_rng(s), *probe, sizes, init) for s in draw_seeds
         ]
         out = found[0]  # the first draw's histograms are the figures
         res.arrays.update({f"{key}.{name}": v for name, v in out.items()})
@@ -379,37 +399,30 @@ def glorot(
     res.values["blank_pixel_share"] = float(np.mean(np.all(probe[0] == 0, axis=0)))
     res.verdicts.update(initialization_verdicts(ratios))
 
-    small = half_resolution(digits.images)  # the trained networks see 14 × 14 digits
-    split_data = {
-        "X_train": small[train_rows],
-        "y_train": y[train_rows],
-        "X_valid": small[valid_rows],
-        "y_valid": y[valid_rows],
-        "X_test": small[test_rows],
-        "y_test": y[test_rows],
-    }
-    sizes = [small.shape[1]] + [width] * L + [10]
 
-    def networks(names, seed_list):
-        """The initial weights of every (row, seed): a seed's rows draw from one stream."""
-        return [
-            nn.init_params(
-                np.random.default_rng([s, 7]), sizes, INITS[RUNS[n][1]][1], dtype=np.float32
-            )
-            for n in names
-            for s in seed_list
-        ]
+def by_activation() -> dict[str, list[str]]:
+    """The rows of table 1 grouped by hidden activation (one stack of networks each)."""
+    acts = dict.fromkeys(act for act, _ in RUNS.values())
+    return {act: [name for name, (a, _) in RUNS.items() if a == act] for act in acts}
 
-    # The rate of each row, chosen on validation error by a pilot seed not among those reported.
-    pilot = 1000
+
+def networks(names: list[str], seed_list, sizes: list[int]) -> list:
+    """The initial weights of every (row, seed): a seed's rows draw from one stream."""
+    return [
+        nn.init_params(np.random.default_rng([s, 7]), sizes, INITS[RUNS[n][1]][1], dtype=np.float32)
+        for n in names
+        for s in seed_list
+    ]
+
+
+def rate_search(res: Result, data, sizes, lrs, epochs, batch_size) -> dict[str, int]:
+    """The rate of each row, chosen on validation error by a pilot seed not among those reported:
+    the index into `lrs` per row."""
     best = {}
-    for act, names in (
-        ("tanh", ["tanh_standard", "tanh_normalized"]),
-        ("sigmoid", ["sigmoid_standard"]),
-    ):
-        nets = [n for n in networks(names, [pilot]) for _ in lrs]
+    for act, names in by_activation().items():
+        nets = [n for n in networks(names, [PILOT_SEED], sizes) for _ in lrs]
         rates = [lr for _ in names for lr in lrs]
-        out = train_stack(act, nets, rates, split_data, epochs, batch_size, [pilot] * len(nets))
+        out = train_stack(act, nets, rates, data, epochs, batch_size, [PILOT_SEED] * len(nets))
         for j, name in enumerate(names):
             rows = slice(j * len(lrs), (j + 1) * len(lrs))
             late = out["valid_error"][rows, -TAIL:].mean(axis=1)
@@ -433,17 +446,19 @@ def glorot(
                     f"{name}.top_mean_start": float(out["top_mean"][rows][best[name], 0]),
                 }
             )
+    return best
 
-    # The rows of table 1 over paired seeds, each at its chosen rate.
+
+def table_1(res: Result, data, sizes, rates, epochs, batch_size, seeds) -> None:
+    """Test error on MNIST (the paper's table 1): every row over paired seeds, each at its chosen
+    rate (`rates`, in the order of RUNS), judged."""
+    rate_of = dict(zip(RUNS, rates))
     errors = {}
-    for act, names in (
-        ("tanh", ["tanh_standard", "tanh_normalized"]),
-        ("sigmoid", ["sigmoid_standard"]),
-    ):
-        nets = networks(names, range(seeds))
-        rates = [lrs[best[n]] for n in names for _ in range(seeds)]
+    for act, names in by_activation().items():
+        nets = networks(names, range(seeds), sizes)
+        stack_rates = [rate_of[n] for n in names for _ in range(seeds)]
         out = train_stack(
-            act, nets, rates, split_data, epochs, batch_size, list(range(seeds)) * len(names)
+            act, nets, stack_rates, data, epochs, batch_size, list(range(seeds)) * len(names)
         )
         for j, name in enumerate(names):
             rows = slice(j * seeds, (j + 1) * seeds)
@@ -464,9 +479,6 @@ def glorot(
         {
             "normalized_gain": float(gap.mean()),
             "normalized_gain_sd": float(gap.std(ddof=1)),  # what one pair of networks is up against
-            "chance_error": 1 - 1 / len(np.unique(y)),
-            "pilot_seed": pilot,
         }
     )
     res.verdicts.update(training_verdicts(errors))
-    return res

@@ -17,6 +17,7 @@ SCHEMES = {
     "he": ("He normal N(0, 2/n_in)", schemes.he_normal()),
 }
 SMOOTH = 20  # steps in the running mean that decides when a run has left the plateau
+PAPER_DEPTHS = (22, 30)  # the depths of the paper's two models (He et al. 2015, figures 2 and 3)
 
 
 def lifted(rng, name: str, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -135,7 +136,6 @@ def signal_verdicts(relu_moment: tuple[float, float, int], factors: dict[str, np
 def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
     """E[relu(z)²] against Var(z)/2, and each layer's signal at the start of a 30-layer relu
     network."""
-    z = rng.standard_normal(n_normal)
     res = Result(
         values={
             "n_normal": n_normal,
@@ -144,43 +144,14 @@ def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
             "n_x": n_x,
             "n": n,
             "draws": draws,
-            "relu_moment_normal": float(np.mean(np.maximum(z, 0) ** 2) / z.var()),
         }
     )
+    relu_moment = relu_keeps_half(res, rng, n_normal)
     X, y = lifted(rng, dataset, n, n_x)
     draw_seeds = rng.integers(2**32, size=draws)
-    top = depth - 1  # the last hidden layer
     for key, (_, init) in SCHEMES.items():
-        a2, g2, kept = [], [], []
-        for draw_seed in draw_seeds:  # the same standard normal draws for every scheme
-            params, activations = network(np.random.default_rng(draw_seed), depth, n_x, width, init)
-            rec = nn.forward(params, activations, X)
-            g = nn.backward(params, rec, y, "binary_cross_entropy")
-            a2.append([second_moment(rec.a[l]) for l in range(depth)])  # a[0] = x
-            g2.append([second_moment(g.da[l]) for l in range(depth)])
-            kept.append(
-                [second_moment(rec.a[l]) / second_moment(rec.z[l]) for l in range(1, depth)]
-            )
-        a2, g2, kept = np.array(a2), np.array(g2), np.array(kept)
-        forward = a2[:, top] / a2[:, 1]
-        backward = g2[:, 1] / g2[:, top]
-        res.arrays.update({f"{key}.a2": a2, f"{key}.g2": g2, f"{key}.kept": kept})
-        res.values.update(
-            {
-                f"{key}.forward_ratio": float(forward[0]),
-                f"{key}.backward_ratio": float(backward[0]),
-                f"{key}.forward_ratio_min": float(forward.min()),
-                f"{key}.forward_ratio_max": float(forward.max()),
-                f"{key}.forward_ratio_median": float(np.median(forward)),
-                f"{key}.backward_ratio_min": float(backward.min()),
-                f"{key}.backward_ratio_max": float(backward.max()),
-                f"{key}.factor": float(np.median(forward) ** (1 / (top - 1))),
-                f"{key}.grad_factor": float(np.median(backward) ** (1 / (top - 1))),
-                f"{key}.kept_mean": float(kept.mean()),
-                f"{key}.kept_min": float(kept.min()),
-                f"{key}.kept_max": float(kept.max()),
-            }
-        )
+        signal_at_the_start(res, key, init, X, y, draw_seeds, depth, n_x, width)
+    top = depth - 1  # the last hidden layer
     res.values.update(
         {
             "he_over_xavier": theory.he_variance(width) / theory.lecun_variance(width),
@@ -201,15 +172,53 @@ def he_signal(rng, dataset, n, n_x, width, depth, draws, n_normal) -> Result:
         for key in ("he", "xavier")
         for way in ("forward", "backward")
     }
-    ratio, spread = res.values["relu_moment_normal"], z.var()
-    residual = np.maximum(z, 0) ** 2 - ratio * (z - z.mean()) ** 2  # the delta method for a ratio
-    res.values["relu_moment_se"] = float(residual.std() / np.sqrt(n_normal) / spread)
-    res.verdicts.update(
-        signal_verdicts(
-            (res.values["relu_moment_normal"], res.values["relu_moment_se"], n_normal), factors
-        )
-    )
+    res.verdicts.update(signal_verdicts(relu_moment, factors))
     return res
+
+
+def relu_keeps_half(res: Result, rng, n_normal: int) -> tuple[float, float, int]:
+    """Relu keeps half of the second moment: E[relu(z)²]/Var(z) over `n_normal` normal draws, with
+    its standard error (the delta method for a ratio); (estimate, standard error, draws)."""
+    z = rng.standard_normal(n_normal)
+    ratio, spread = float(np.mean(np.maximum(z, 0) ** 2) / z.var()), z.var()
+    residual = np.maximum(z, 0) ** 2 - ratio * (z - z.mean()) ** 2
+    se = float(residual.std() / np.sqrt(n_normal) / spread)
+    res.values.update({"relu_moment_normal": ratio, "relu_moment_se": se})
+    return ratio, se, n_normal
+
+
+def signal_at_the_start(res: Result, key: str, init, X, y, draw_seeds, depth, n_x, width) -> None:
+    """The signal at the start, under scheme `key`: per draw, the second moment of each layer's
+    activations and backpropagated gradients, and the share of E[z²] relu keeps."""
+    top = depth - 1  # the last hidden layer
+    a2, g2, kept = [], [], []
+    for draw_seed in draw_seeds:  # the same standard normal draws for every scheme
+        params, activations = network(np.random.default_rng(draw_seed), depth, n_x, width, init)
+        rec = nn.forward(params, activations, X)
+        g = nn.backward(params, rec, y, "binary_cross_entropy")
+        a2.append([second_moment(rec.a[l]) for l in range(depth)])  # a[0] = x
+        g2.append([second_moment(g.da[l]) for l in range(depth)])
+        kept.append([second_moment(rec.a[l]) / second_moment(rec.z[l]) for l in range(1, depth)])
+    a2, g2, kept = np.array(a2), np.array(g2), np.array(kept)
+    forward = a2[:, top] / a2[:, 1]
+    backward = g2[:, 1] / g2[:, top]
+    res.arrays.update({f"{key}.a2": a2, f"{key}.g2": g2, f"{key}.kept": kept})
+    res.values.update(
+        {
+            f"{key}.forward_ratio": float(forward[0]),
+            f"{key}.backward_ratio": float(backward[0]),
+            f"{key}.forward_ratio_min": float(forward.min()),
+            f"{key}.forward_ratio_max": float(forward.max()),
+            f"{key}.forward_ratio_median": float(np.median(forward)),
+            f"{key}.backward_ratio_min": float(backward.min()),
+            f"{key}.backward_ratio_max": float(backward.max()),
+            f"{key}.factor": float(np.median(forward) ** (1 / (top - 1))),
+            f"{key}.grad_factor": float(np.median(backward) ** (1 / (top - 1))),
+            f"{key}.kept_mean": float(kept.mean()),
+            f"{key}.kept_min": float(kept.min()),
+            f"{key}.kept_max": float(kept.max()),
+        }
+    )
 
 
 def orders(generators, n: int, batch_size: int):
@@ -457,48 +466,61 @@ def he_training(rng, dataset, n, n_x, width, depths, seeds, lr, beta, batch_size
         },
     )
     for depth in depths:
-        nets, generators = [], []
-        for key in TRAINED:
-            for seed in range(seeds):
-                params, activations = network(
-                    np.random.default_rng([seed, depth]), depth, n_x, width, SCHEMES[key][1]
-                )
-                nets.append(params)
-                generators.append(np.random.default_rng([seed, depth, 1]))  # paired orders
-        left, diverged, first = plateau_lengths(
-            stack(nets),
-            activations,
-            X,
-            y,
-            train.Momentum(lr, beta),
-            batch_size,
-            budget,
-            generators,
-            level,
-        )
-        for i, key in enumerate(TRAINED):
-            rows = slice(i * seeds, (i + 1) * seeds)
-            res.arrays[f"d{depth}.{key}.leave"] = left[rows]
-            res.arrays[f"d{depth}.{key}.first_cost"] = first[rows]
-            res.values[f"d{depth}.{key}.diverged"] = int(diverged[rows].sum())
+        train_at_depth(res, X, y, depth, n_x, width, seeds, lr, beta, batch_size, budget, level)
     for key in TRAINED:
-        leave = np.stack([res[f"d{d}.{key}.leave"] for d in depths], axis=1)  # (seeds, depths)
-        res.arrays[f"{key}.leave"] = leave
-        reached = np.where(leave >= 0, leave, np.inf)
-        mostly_left = np.mean(leave >= 0, axis=0) > 0.5
-        first = np.stack([res[f"d{d}.{key}.first_cost"] for d in depths])
-        res.values.update(
-            {
-                f"{key}.median_shallow": float(np.median(reached[:, 0])),
-                f"{key}.median_deep": float(np.median(reached[:, -1])),
-                f"{key}.stalled": int((leave < 0).sum()),
-                f"{key}.first_cost": float(first.mean()),
-                # the deepest depth at which most runs left, and the first at which most did not
-                f"{key}.deepest_leaving": int(np.array(depths)[mostly_left].max(initial=0)),
-                f"{key}.stall_from": int(min(np.array(depths)[~mostly_left], default=0)),
-            }
-        )
+        summarize_depths(res, key, depths)
     res.verdicts.update(
         training_verdicts(np.array(depths), res["xavier.leave"], res["he.leave"], budget)
     )
     return res
+
+
+def train_at_depth(
+    res: Result, X, y, depth, n_x, width, seeds, lr, beta, batch_size, budget, level
+):
+    """Xavier against He at one depth: every scheme's networks, one per seed, trained as one stack
+    until each leaves the plateau."""
+    nets, generators = [], []
+    for key in TRAINED:
+        for seed in range(seeds):
+            params, activations = network(
+                np.random.default_rng([seed, depth]), depth, n_x, width, SCHEMES[key][1]
+            )
+            nets.append(params)
+            generators.append(np.random.default_rng([seed, depth, 1]))  # paired orders
+    left, diverged, first = plateau_lengths(
+        stack(nets),
+        activations,
+        X,
+        y,
+        train.Momentum(lr, beta),
+        batch_size,
+        budget,
+        generators,
+        level,
+    )
+    for i, key in enumerate(TRAINED):
+        rows = slice(i * seeds, (i + 1) * seeds)
+        res.arrays[f"d{depth}.{key}.leave"] = left[rows]
+        res.arrays[f"d{depth}.{key}.first_cost"] = first[rows]
+        res.values[f"d{depth}.{key}.diverged"] = int(diverged[rows].sum())
+
+
+def summarize_depths(res: Result, key: str, depths) -> None:
+    """Scheme `key` over every depth: steps to leave, (seeds, depths), and where most runs stall."""
+    leave = np.stack([res[f"d{d}.{key}.leave"] for d in depths], axis=1)  # (seeds, depths)
+    res.arrays[f"{key}.leave"] = leave
+    reached = np.where(leave >= 0, leave, np.inf)
+    mostly_left = np.mean(leave >= 0, axis=0) > 0.5
+    first = np.stack([res[f"d{d}.{key}.first_cost"] for d in depths])
+    res.values.update(
+        {
+            f"{key}.median_shallow": float(np.median(reached[:, 0])),
+            f"{key}.median_deep": float(np.median(reached[:, -1])),
+            f"{key}.stalled": int((leave < 0).sum()),
+            f"{key}.first_cost": float(first.mean()),
+            # the deepest depth at which most runs left, and the first at which most did not
+            f"{key}.deepest_leaving": int(np.array(depths)[mostly_left].max(initial=0)),
+            f"{key}.stall_from": int(min(np.array(depths)[~mostly_left], default=0)),
+        }
+    )

@@ -26,6 +26,7 @@ SEEDS = 10
 TOL = 0.1
 TRAINED_AT = 0.8  # test accuracy that counts as "trains" on ten digits (chance: 0.1)
 NOT_WORSE = 0.01  # "better or equal" allows LSUV to fall short of the best standard start by this
+SMOOTH = 25  # steps in the running mean of a minibatch cost that the page's figure draws
 PAGE = "papers/lsuv.md"
 
 
@@ -213,77 +214,129 @@ def lsuv_experiment(
             "cost_level": cost_level,
             "trained_at": TRAINED_AT,
             "not_worse": NOT_WORSE,
+            "smooth": SMOOTH,
+            "n_layers": depth + 1,
         },
     )
     accuracy, deviation = {}, []
     for hidden in HIDDEN:
-        activations = [hidden] * depth + ["softmax"]
-        nets, order = [], []
-        for name in STARTS:
-            for seed in range(seeds):
-                params, history = start(
-                    seed, name, sizes, activations, X, tol, max_iter, batch_size
-                )
-                nets.append(params)
-                order.append(np.random.default_rng([seed, 99]))  # a seed's starts see one order
-                if history is not None:
-                    res.arrays[f"{hidden}.lsuv.seed{seed}.trials"] = np.array(
-                        [len(v) for v in history]
-                    )
-        params = stack(nets)
-        variance = np.stack(
-            [z.var(axis=(-2, -1)) for z in nn.forward(params, activations, X_test).z[1:]], axis=1
-        )  # (networks, layers), on held-out digits
-        run = train.train(
-            params,
-            activations,
-            "softmax_cross_entropy",
-            X,
-            y,
-            optimizer=train.Momentum(lr, momentum),
-            steps=steps,
-            batch_size=batch_size,
-            rng=order,
+        accuracy[hidden], found = one_activation(
+            res,
+            hidden,
+            (X, y, X_test, y_test),
+            sizes,
+            seeds,
+            tol,
+            max_iter,
+            batch_size,
+            lr,
+            momentum,
+            steps,
+            cost_level,
         )
-        with np.errstate(all="ignore"):
-            predicted = nn.forward(run.final_params, activations, X_test).a[-1].argmax(-1)
-        correct = (predicted == y_test).mean(-1)
-        accuracy[hidden] = {}
-        for i, name in enumerate(STARTS):
-            rows = slice(i * seeds, (i + 1) * seeds)
-            key = f"{hidden}.{name}"
-            costs = run.costs[:, rows].T
-            accuracy[hidden][name] = correct[rows]
-            below = [np.flatnonzero(c < cost_level) for c in costs]
-            res.arrays.update(
-                {
-                    f"{key}.variance": variance[rows],
-                    f"{key}.costs": costs,
-                    f"{key}.test_accuracy": correct[rows],
-                    f"{key}.steps_to_level": np.array([b[0] if b.size else -1 for b in below]),
-                }
-            )
-            res.values.update(
-                {
-                    f"{key}.test_accuracy": float(correct[rows].mean()),
-                    f"{key}.test_accuracy_min": float(correct[rows].min()),
-                    f"{key}.test_accuracy_max": float(correct[rows].max()),
-                    f"{key}.variance_last_hidden": float(np.median(variance[rows, -2])),
-                    f"{key}.diverged": int(run.diverged[rows].sum()),
-                    f"{key}.final_cost": float(np.median(costs[:, -50:].mean(axis=1))),
-                }
-            )
-        lsuv_rows = slice(STARTS.index("lsuv") * seeds, len(STARTS) * seeds)
-        deviation.extend(np.abs(variance[lsuv_rows] - 1).max(axis=1))
-        trials = np.stack([res[f"{hidden}.lsuv.seed{s}.trials"] for s in range(seeds)])
-        res.values.update(
-            {
-                f"{hidden}.lsuv.max_trials": int(trials.max()),
-                f"{hidden}.lsuv.mean_trials": float(trials.mean()),
-                f"{hidden}.lsuv.max_deviation": float(np.abs(variance[lsuv_rows] - 1).max()),
-            }
-        )
-        best = max(STANDARD, key=lambda n: accuracy[hidden][n].mean())
-        res.values[f"{hidden}.best_standard"] = LABELS[best]
+        deviation.extend(found)
     res.verdicts.update(lsuv_verdicts(np.array(deviation), accuracy))
     return res
+
+
+def every_start(res: Result, hidden, sizes, activations, X, seeds, tol, max_iter, batch_size):
+    """The starts: every scheme's networks, one per seed, as one stack, with each network's order
+    of minibatches (a seed's starts see one order); LSUV's trials per layer go into `res`."""
+    nets, order = [], []
+    for name in STARTS:
+        for seed in range(seeds):
+            params, history = start(seed, name, sizes, activations, X, tol, max_iter, batch_size)
+            nets.append(params)
+            order.append(np.random.default_rng([seed, 99]))
+            if history is not None:
+                res.arrays[f"{hidden}.lsuv.seed{seed}.trials"] = np.array([len(v) for v in history])
+    return stack(nets), order
+
+
+def per_start(res: Result, hidden, variance, run, correct, seeds, cost_level) -> dict:
+    """Each start's variance at the start, costs, test accuracy and steps to the cost level; its
+    test accuracy per seed, by start."""
+    accuracy = {}
+    for i, name in enumerate(STARTS):
+        rows = slice(i * seeds, (i + 1) * seeds)
+        key = f"{hidden}.{name}"
+        costs = run.costs[:, rows].T
+        accuracy[name] = correct[rows]
+        below = [np.flatnonzero(c < cost_level) for c in costs]
+        to_level = np.array([b[0] if b.size else -1 for b in below])
+        res.arrays.update(
+            {
+                f"{key}.variance": variance[rows],
+                f"{key}.costs": costs,
+                f"{key}.test_accuracy": correct[rows],
+                f"{key}.steps_to_level": to_level,
+            }
+        )
+        reached = to_level[to_level >= 0]
+        res.values.update(
+            {
+                f"{key}.test_accuracy": float(correct[rows].mean()),
+                f"{key}.test_accuracy_min": float(correct[rows].min()),
+                f"{key}.test_accuracy_max": float(correct[rows].max()),
+                f"{key}.variance_last_hidden": float(np.median(variance[rows, -2])),
+                f"{key}.diverged": int(run.diverged[rows].sum()),
+                f"{key}.final_cost": float(np.median(costs[:, -50:].mean(axis=1))),
+                f"{key}.reached_level": int(reached.size),
+                f"{key}.median_steps_to_level": float(np.median(reached)) if reached.size else -1.0,
+            }
+        )
+    return accuracy
+
+
+def one_activation(
+    res: Result,
+    hidden,
+    digits,
+    sizes,
+    seeds,
+    tol,
+    max_iter,
+    batch_size,
+    lr,
+    momentum,
+    steps,
+    cost_level,
+):
+    """Deep `hidden` networks from every start: Var(z) per layer at the start on held-out digits,
+    then training; test accuracy per start and seed, and LSUV's largest deviation from unit
+    variance per network."""
+    X, y, X_test, y_test = digits
+    depth = len(sizes) - 2
+    activations = [hidden] * depth + ["softmax"]
+    params, order = every_start(
+        res, hidden, sizes, activations, X, seeds, tol, max_iter, batch_size
+    )
+    variance = np.stack(
+        [z.var(axis=(-2, -1)) for z in nn.forward(params, activations, X_test).z[1:]], axis=1
+    )  # (networks, layers), on held-out digits
+    run = train.train(
+        params,
+        activations,
+        "softmax_cross_entropy",
+        X,
+        y,
+        optimizer=train.Momentum(lr, momentum),
+        steps=steps,
+        batch_size=batch_size,
+        rng=order,
+    )
+    with np.errstate(all="ignore"):
+        predicted = nn.forward(run.final_params, activations, X_test).a[-1].argmax(-1)
+    correct = (predicted == y_test).mean(-1)
+    accuracy = per_start(res, hidden, variance, run, correct, seeds, cost_level)
+    lsuv_rows = slice(STARTS.index("lsuv") * seeds, len(STARTS) * seeds)
+    trials = np.stack([res[f"{hidden}.lsuv.seed{s}.trials"] for s in range(seeds)])
+    res.values.update(
+        {
+            f"{hidden}.lsuv.max_trials": int(trials.max()),
+            f"{hidden}.lsuv.mean_trials": float(trials.mean()),
+            f"{hidden}.lsuv.max_deviation": float(np.abs(variance[lsuv_rows] - 1).max()),
+            f"{hidden}.best_standard": LABELS[max(STANDARD, key=lambda n: accuracy[n].mean())],
+        }
+    )
+    return accuracy, np.abs(variance[lsuv_rows] - 1).max(axis=1)

@@ -238,28 +238,39 @@ def mean_field(
 ) -> Result:
     """q*, χ₁, c*, ξ_q and ξ_c of tanh networks over σ_w², the critical σ_w², and a finite-width
     check."""
-    grid = np.linspace(sigma_w2_min, sigma_w2_max, resolution)
+    res = Result(values={"width": width, "depth": depth, "sim_draws": SIM_DRAWS})
+    depth_scales(res, sigma_b2, np.linspace(sigma_w2_min, sigma_w2_max, resolution))
+    for s in simulated:
+        finite_width(res, rng, s, sigma_b2, width, depth)
+    return res
+
+
+def depth_scales(res: Result, sigma_b2: float, grid: np.ndarray) -> None:
+    """The theory over the grid of σ_w²: q*, χ₁, c*, ξ_q and ξ_c, the critical σ_w² where ξ_c
+    diverges, and the two phases on either side, judged."""
     critical = critical_sigma_w2(sigma_b2)
-    res = Result(
-        arrays={
+    res.arrays.update(
+        {
             "sigma_w2": grid,
             "q_star": q_star(grid, sigma_b2),
             "chi_1": chi_1(grid, sigma_b2),
             "c_star": np.array([c_star(s, sigma_b2) for s in grid]),
             "xi_c": np.array([xi_c(s, sigma_b2) for s in grid]),
             "xi_q": np.array([xi_q(s, sigma_b2) for s in grid]),
-        },
-        values={
-            "sigma_b2": sigma_b2,
-            "critical_sigma_w2": critical,
-            "width": width,
-            "depth": depth,
-        },
+        }
     )
     ordered, chaotic = grid < critical, grid > critical
     near = np.abs(grid - critical)
     res.values.update(
         {
+            "sigma_b2": sigma_b2,
+            "critical_sigma_w2": critical,
+            "sigma_w2_min": float(grid[0]),
+            "sigma_w2_max": float(grid[-1]),
+            "chi_1_first": float(res["chi_1"][0]),
+            "chi_1_last": float(res["chi_1"][-1]),
+            "xi_q_min": float(res["xi_q"].min()),
+            "xi_q_max": float(res["xi_q"].max()),
             "c_star_ordered_min": float(res["c_star"][ordered].min()),
             "c_star_chaotic_max": float(res["c_star"][chaotic].max()),
             "xi_c_at_1": xi_c(1.0, sigma_b2),
@@ -279,38 +290,41 @@ def mean_field(
             [(CRITICAL, critical), (CHAOTIC_PHASE, chaotic_c_max), (DIVERGES, divergence)]
         )
     )
-    for s in simulated:
-        draws = [simulate(rng, s, sigma_b2, width, depth) for _ in range(SIM_DRAWS)]
-        qs, cs = draws[0]
-        key = f"sim{s:g}"
-        q_theory, c_theory = [qs[0]], [cs[0]]  # the recursions, from the first layer as measured
-        for _ in range(depth - 1):
-            c_theory.append(correlation_map(c_theory[-1], q_theory[-1], s, sigma_b2))
-            q_theory.append(float(s * gauss(lambda u: np.tanh(u) ** 2, q_theory[-1]) + sigma_b2))
-        res.arrays.update(
-            {
-                f"{key}.q": qs,
-                f"{key}.c": cs,
-                f"{key}.q_theory": np.array(q_theory),
-                f"{key}.c_theory": np.array(c_theory),
-            }
-        )
-        tail = slice(depth // 2, None)
-        star = float(q_star(s, sigma_b2))
-        ratios = np.array([q[tail].mean() / star for q, _ in draws])
-        res.arrays[f"{key}.q_ratio"] = ratios
-        res.values.update(
-            {
-                f"{key}.sigma_w2": s,
-                f"{key}.q_measured": float(qs[tail].mean()),
-                f"{key}.q_star": star,
-                f"{key}.c_measured": float(cs[tail].mean()),
-                f"{key}.c_star": c_star(s, sigma_b2),
-            }
-        )
-        res.verdicts.update(verdicts.judged([(finite_width_claim(s), ratios)]))
-    res.values["sim_draws"] = SIM_DRAWS
-    return res
+
+
+def finite_width(res: Result, rng, s: float, sigma_b2: float, width: int, depth: int) -> None:
+    """One network of finite width at σ_w² = `s` against the recursions, layer by layer, and the
+    settled variance over several draws, judged."""
+    draws = [simulate(rng, s, sigma_b2, width, depth) for _ in range(SIM_DRAWS)]
+    qs, cs = draws[0]
+    key = f"sim{s:g}"
+    q_theory, c_theory = [qs[0]], [cs[0]]  # the recursions, from the first layer as measured
+    for _ in range(depth - 1):
+        c_theory.append(correlation_map(c_theory[-1], q_theory[-1], s, sigma_b2))
+        q_theory.append(float(s * gauss(lambda u: np.tanh(u) ** 2, q_theory[-1]) + sigma_b2))
+    res.arrays.update(
+        {
+            f"{key}.q": qs,
+            f"{key}.c": cs,
+            f"{key}.q_theory": np.array(q_theory),
+            f"{key}.c_theory": np.array(c_theory),
+        }
+    )
+    tail = slice(depth // 2, None)
+    star = float(q_star(s, sigma_b2))
+    ratios = np.array([q[tail].mean() / star for q, _ in draws])
+    res.arrays[f"{key}.q_ratio"] = ratios
+    res.values.update(
+        {
+            f"{key}.sigma_w2": s,
+            f"{key}.q_measured": float(qs[tail].mean()),
+            f"{key}.q_star": star,
+            f"{key}.c_measured": float(cs[tail].mean()),
+            f"{key}.c_star": c_star(s, sigma_b2),
+            f"{key}.c_first": float(cs[0]),
+        }
+    )
+    res.verdicts.update(verdicts.judged([(finite_width_claim(s), ratios)]))
 
 
 def lifted(rng, name: str, n_points: int, n_in: int):
@@ -542,12 +556,7 @@ def trainability(
     depths_a, sigma = np.array(depths), np.array(sigma_w2s, float)
     six_xi = np.array([6 * xi_c(s, sigma_b2) for s in sigma_w2s])
     critical = critical_sigma_w2(sigma_b2)
-    fine = np.concatenate(
-        [
-            np.geomspace(min(sigma_w2s), critical - 1e-3, 200),
-            np.geomspace(critical + 1e-3, max(sigma_w2s), 200),
-        ]
-    )
+    fine = fine_grid(min(sigma_w2s), max(sigma_w2s), critical)
     shallow = depths_a[:, None] < six_xi[None, :]
     res = Result(
         arrays={
@@ -579,24 +588,54 @@ def trainability(
             "n_deep": int((~shallow).sum()) * seeds,
             "n_shallow": int(shallow.sum()) * seeds,
             "chance": float(max(y.mean(), 1 - y.mean())),
+            "steps_first": checkpoints[0],
+            "steps_last": checkpoints[-1],
+            "six_xi_c_first": float(six_xi[0]),
+            "six_xi_c_last": float(six_xi[-1]),
         },
     )
     for steps, acc in zip(checkpoints, accuracy):
-        trained = acc >= trained_at
-        mostly = trained.mean(-1) >= 0.5  # at least half the seeds trained, per depth and σ_w²
-        deepest = np.array([depths_a[col].max() if col.any() else 0 for col in mostly.T])
-        res.arrays[f"steps{steps}.deepest_trained"] = deepest
-        res.values.update(
-            {
-                f"steps{steps}.steps": steps,
-                f"steps{steps}.deep_trained": int((trained & ~shallow[..., None]).sum()),
-                f"steps{steps}.shallow_trained": int((trained & shallow[..., None]).sum()),
-            }
-        )
+        deepest_trained(res, steps, acc >= trained_at, depths_a, shallow)
     final = accuracy[-1] >= trained_at
-    for name, side in sides(sigma, critical).items():
-        found = rules(depths_a, six_xi, final, side)
-        res.values[f"{name}.depth_rule"] = found["depth"][0]  # trains iff depth <= this
-        res.values[f"{name}.xi_rule"] = found["xi"][0]  # trains iff depth <= this many ξ_c
+    deepest = res[f"steps{checkpoints[-1]}.deepest_trained"]
+    phases(res, depths_a, sigma, six_xi, final, critical, deepest)
     res.verdicts.update(trainability_verdicts(depths_a, sigma, six_xi, final, critical))
     return res
+
+
+def deepest_trained(res: Result, steps: int, trained: np.ndarray, depths, shallow) -> None:
+    """After `steps`: the deepest network that trained per σ_w² (at least half of its seeds), and
+    how many trained above and below 6·ξ_c."""
+    mostly = trained.mean(-1) >= 0.5  # at least half the seeds trained, per depth and σ_w²
+    deepest = np.array([depths[col].max() if col.any() else 0 for col in mostly.T])
+    res.arrays[f"steps{steps}.deepest_trained"] = deepest
+    res.values.update(
+        {
+            f"steps{steps}.steps": steps,
+            f"steps{steps}.deep_trained": int((trained & ~shallow[..., None]).sum()),
+            f"steps{steps}.shallow_trained": int((trained & shallow[..., None]).sum()),
+        }
+    )
+
+
+def phases(res: Result, depths, sigma, six_xi, trained, critical, deepest) -> None:
+    """On each side of the edge of chaos: the best rule on depth and on ξ_c for which networks
+    train, and the range of the deepest trained depths; and the deepest at the edge itself."""
+    for name, side in sides(sigma, critical).items():
+        found = rules(depths, six_xi, trained, side)
+        res.values[f"{name}.depth_rule"] = found["depth"][0]  # trains iff depth <= this
+        res.values[f"{name}.xi_rule"] = found["xi"][0]  # trains iff depth <= this many ξ_c
+        res.values[f"{name}.deepest_min"] = int(deepest[side].min())
+        res.values[f"{name}.deepest_max"] = int(deepest[side].max())
+    res.values["deepest_near_critical"] = int(deepest[np.argmin(np.abs(sigma - critical))])
+
+
+def fine_grid(low: float, high: float, critical: float) -> np.ndarray:
+    """σ_w² from `low` to `high` on a log scale, closer on both sides of the critical value, where
+    6·ξ_c shoots up, and never on it."""
+    return np.concatenate(
+        [
+            np.geomspace(low, critical - 1e-3, 200),
+            np.geomspace(critical + 1e-3, high, 200),
+        ]
+    )

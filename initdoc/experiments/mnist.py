@@ -72,7 +72,8 @@ def hist_range(act: str, relu_max: float) -> tuple[float, float]:
 
 
 def data_digest(params: dict) -> str:
-    """The digest of the MNIST files an experiment with these parameters reads (for its cache key)."""
+    """The digest of the MNIST files an experiment with these parameters reads (its cache key
+    covers it)."""
     return mnist.digest(params["data"])
 
 
@@ -100,19 +101,12 @@ def mnist_run(
     X = digits.images.reshape(len(digits.images), -1).astype(np.float32) / 255
     y = digits.labels.astype(np.int64)
     train_rows, heldout_rows = split(rng, y, n_train, n_heldout)
-    X_train, y_train, X_held, y_held = (
-        X[train_rows],
-        y[train_rows],
-        X[heldout_rows],
-        y[heldout_rows],
-    )
+    X_train, y_train, y_held = X[train_rows], y[train_rows], y[heldout_rows]
     shown = display_batch(rng, y_held, n_display)
     sizes = [X.shape[1], *hidden, N_CLASSES]
     steps_per_epoch = -(-n_train // batch_size)
     steps = epochs * steps_per_epoch
-    frames = np.array(
-        sorted({*range(0, steps, every), steps})
-    )  # the network after this many updates
+    frames = np.array(sorted({*range(0, steps, every), steps}))  # the network after these steps
     order_seed = int(rng.integers(2**32))  # every run sees the same batches in the same order
     counts = np.bincount(y, minlength=N_CLASSES)
     images = digits.images[heldout_rows[shown]]
@@ -134,6 +128,7 @@ def mnist_run(
             "n_train_per_digit": n_train // N_CLASSES,
             "n_heldout_per_digit": n_heldout // N_CLASSES,
             "n_display": len(shown),
+            "display_per_digit": n_display // N_CLASSES,
             "display_bytes": int(images.nbytes),
             "lr": lr,
             "batch_size": batch_size,
@@ -152,9 +147,20 @@ def mnist_run(
             / theory.lecun_variance(X.shape[1]),
         },
     )
+    held = X[heldout_rows], y_held, shown
+    train_every_run(res, rng, (X_train, y_train), held, sizes, lr, batch_size, epochs, order_seed)
+    return res
+
+
+def train_every_run(res: Result, rng, data, held, sizes, lr, batch_size, epochs, order_seed):
+    """Every activation with every initialization trained on the same batches in the same order,
+    recorded frame by frame on the held-out digits (`held`: images, labels, display positions)."""
+    X_train, y_train = data
+    X_held, y_held, shown = held
+    frames, bins, relu_max = res["frames"], res.values["bins"], res.values["relu_max"]
     for run_name, run_rng in zip(RUNS, rng.spawn(len(RUNS))):
         act, init = run_name.split("_")
-        activations = [act] * len(hidden) + ["softmax"]
+        activations = [act] * (len(sizes) - 2) + ["softmax"]
         params = nn.init_params(run_rng, sizes, INITS[init][1], dtype=np.float32)
         run = train.train(
             params,
@@ -169,16 +175,11 @@ def mnist_run(
             snapshot_at=frames[:-1],
         )
         res.arrays[f"{run_name}.costs"] = run.costs
-        res.arrays.update(
-            {
-                f"{run_name}.{k}": v
-                for k, v in _frames(
-                    run, activations, X_held, y_held, shown, frames, bins, relu_max
-                ).items()
-            }
+        found = _frames(run, activations, X_held, y_held, shown, frames, bins, relu_max)
+        res.arrays.update({f"{run_name}.{k}": v for k, v in found.items()})
+        res.values.update(
+            _summary(run_name, run, params, res.arrays, res.values["steps_per_epoch"])
         )
-        res.values.update(_summary(run_name, run, params, res.arrays, steps_per_epoch))
-    return res
 
 
 def _frames(

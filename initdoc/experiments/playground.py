@@ -1,4 +1,5 @@
-"""Too small, too large: the article's [2, 6, 3, 1] network from weights of variance v / n_in, on its 2-D sets."""
+"""Too small, too large: the article's [2, 6, 3, 1] network from weights of variance v / n_in,
+on its 2-D sets."""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def _d_hidden(z: np.ndarray, a: np.ndarray, kind: str) -> np.ndarray:
 
 
 def forward(params: list, kind: str, X: np.ndarray) -> tuple[list, list]:
-    """Stacked forward pass of R networks on (R, m, 2) inputs: z[l] and a[l], with a[0] = X and a[L] = z[L]."""
+    """Stacked forward pass of R networks on (R, m, 2) inputs: z[l] and a[l], with a[0] = X and
+    a[L] = z[L]."""
     z, a = [None], [X]
     for l, (W, b) in enumerate(params, start=1):
         z.append(a[-1] @ W + b)
@@ -97,10 +99,11 @@ def probability(params: list, kind: str, X: np.ndarray) -> np.ndarray:
 def train_batch(
     params: list, kind: str, X: np.ndarray, Y: np.ndarray, lr: float, steps: int, snapshot_at=()
 ) -> dict:
-    """Full-batch gradient descent of R stacked networks at once (hidden `kind`, sigmoid output, BCE).
+    """Full-batch gradient descent of R stacked networks at once (hidden `kind`, sigmoid output,
+    BCE).
 
-    params: [(W (R, n_in, n_out), b (R, 1, n_out)), ...]; X: (R, m, 2); Y: (R, m, 1). A run whose cost
-    turns NaN or inf is frozen from then on and its later costs are NaN.
+    params: [(W (R, n_in, n_out), b (R, 1, n_out)), ...]; X: (R, m, 2); Y: (R, m, 1). A run whose
+    cost turns NaN or inf is frozen from then on and its later costs are NaN.
     """
     params = [(W.copy(), b.copy()) for W, b in params]
     R, m = X.shape[:2]
@@ -142,7 +145,8 @@ def train_batch(
 
 
 def initial_params(weight_seed: int, v: float, dtype=np.float64) -> list:
-    """The [2, 6, 3, 1] network with W ~ N(0, v / n_in) from `weight_seed` (the same draw scaled for every v)."""
+    """The [2, 6, 3, 1] network with W ~ N(0, v / n_in) from `weight_seed` (the same draw scaled
+    for every v)."""
     init = schemes.variance_scaling(v, "fan_in", "normal") if v > 0 else schemes.zeros()
     return nn.init_params(np.random.default_rng(weight_seed), SIZES, init, dtype=dtype)
 
@@ -161,7 +165,8 @@ def stack(nets: list, dtype) -> list:
 def train_all(
     rng, n_points: int, draws: int, lr: float, steps: int, dtype, snapshot_at=()
 ) -> tuple:
-    """Every (hidden, dataset, scheme, draw) run; the same data and weight draw across schemes and activations."""
+    """Every (hidden, dataset, scheme, draw) run; the same data and weight draw across schemes and
+    activations."""
     sets = [data.toy(name, rng, n_points) for name in DATASETS]
     seeds = rng.integers(0, 2**31, size=(len(DATASETS), draws))
     keys = [
@@ -184,10 +189,10 @@ def _grid_shape(*lead: int) -> tuple:
     "playground", seed=0, n_points=100, lr=0.1, steps=5000, n_frames=100, grid_resolution=51
 )
 def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
-    """Each (hidden activation, dataset, scheme) run of the [2, 6, 3, 1] network, with snapshots for playback."""
+    """Each (hidden activation, dataset, scheme) run of the [2, 6, 3, 1] network, with snapshots
+    for playback."""
     at = frames(steps, n_frames)
     sets, start, X, Y, runs = train_all(rng, n_points, 1, lr, steps, np.float64, at)
-    grid = data.grid(data.EXTENT, grid_resolution)
     res = Result(
         arrays={
             "frames": at,
@@ -201,6 +206,10 @@ def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
             "n_frames": len(at),
             "grid_resolution": grid_resolution,
             "chance_cost": CHANCE,
+            "architecture": str(list(SIZES)),
+            "extent": data.EXTENT[1],
+            "v_min": min(SCHEMES.values()),
+            "v_max": max(SCHEMES.values()),
         },
     )
     shape = _grid_shape()
@@ -210,6 +219,7 @@ def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
             prefix = "" if name == "params" else "d"
             arr = np.stack([runs[h][index][k] for h in HIDDEN])
             res.arrays[prefix + label] = arr.reshape(*shape, *arr.shape[2:])
+    grid = data.grid(data.EXTENT, grid_resolution)
     for h, kind in enumerate(HIDDEN):
         final = runs[kind]["params"]
         G = np.broadcast_to(grid, (len(X), *grid.shape))
@@ -217,54 +227,51 @@ def playground(rng, n_points, lr, steps, n_frames, grid_resolution) -> Result:
         res.arrays.setdefault("prob", np.empty((*shape, grid_resolution, grid_resolution)))[h] = (
             prob.reshape(*shape[1:], grid_resolution, grid_resolution)
         )
-        acc = ((probability(final, kind, X) > 0.5) == (Y[..., 0] > 0.5)).mean(axis=1)
-        z0, a0 = forward(start, kind, X)
-        z, a = forward(final, kind, X)
-        for r, (d, s) in enumerate(
-            (d, s) for d in range(len(DATASETS)) for s in range(len(SCHEMES))
-        ):
-            costs = runs[kind]["costs"][r]
-            key = f"{kind}.{DATASETS[d]}.{list(SCHEMES)[s]}"
-            first_grads = [runs[kind]["snap_grads"][k][r, 0] for k in (0, 2, 4)]
-            res.values.update(
-                {
-                    f"{key}.regime": regime(costs),
-                    f"{key}.oscillating": oscillating(costs),
-                    f"{key}.big_rises": big_rises(costs),
-                    f"{key}.early_rises": big_rises(costs[: EARLY + 1]),
-                    f"{key}.diverged": bool(not np.isfinite(costs).all()),
-                    f"{key}.initial_cost": float(costs[0]),
-                    f"{key}.final_cost": float(costs[-1]),
-                    f"{key}.halfway_cost": float(costs[steps // 2]),
-                    f"{key}.steps_at_chance": steps_at_chance(costs),
-                    f"{key}.accuracy": float(acc[r]),
-                    f"{key}.max_initial_logit": float(np.abs(z0[-1][r]).max()),
-                    f"{key}.initial_grad": float(
-                        np.sqrt(np.mean(np.concatenate([g.ravel() for g in first_grads]) ** 2))
-                    ),
-                    f"{key}.final_grad": float(
-                        np.sqrt(
-                            np.mean(
-                                np.concatenate(
-                                    [runs[kind]["snap_grads"][k][r, -1].ravel() for k in (0, 2, 4)]
-                                )
-                                ** 2
-                            )
-                        )
-                    ),
-                }
-            )
-            for when, acts in (("start", a0), ("end", a)):
-                hidden = np.concatenate([acts[1][r], acts[2][r]], axis=1)
-                if (
-                    kind == "relu"
-                ):  # the share of (point, unit) pairs where the unit is on, per layer
-                    res.values[f"{key}.active_{when}_1"] = float(np.mean(acts[1][r] > 0))
-                    res.values[f"{key}.active_{when}_2"] = float(np.mean(acts[2][r] > 0))
-                else:  # the share of hidden activations within 1 % of ±1, where tanh' < 0.02
-                    res.values[f"{key}.saturated_{when}"] = float(np.mean(np.abs(hidden) > 0.99))
+        every_run(res, kind, runs[kind], start, X, Y, steps)
     res.values["hidden_units"] = sum(SIZES[1:-1])
     return res
+
+
+def every_run(res: Result, kind: str, runs: dict, start, X, Y, steps: int) -> None:
+    """The runs with `kind` hidden units, one per (dataset, scheme): its regime, costs, accuracy,
+    gradients at the start and the end, and its units that are on (relu) or saturated (tanh)."""
+    final = runs["params"]
+    acc = ((probability(final, kind, X) > 0.5) == (Y[..., 0] > 0.5)).mean(axis=1)
+    z0, a0 = forward(start, kind, X)
+    _, a = forward(final, kind, X)
+
+    def rms_grad(r: int, snapshot: int) -> float:
+        grads = [runs["snap_grads"][k][r, snapshot].ravel() for k in (0, 2, 4)]
+        return float(np.sqrt(np.mean(np.concatenate(grads) ** 2)))
+
+    pairs = [(d, s) for d in range(len(DATASETS)) for s in range(len(SCHEMES))]
+    for r, (d, s) in enumerate(pairs):
+        costs = runs["costs"][r]
+        key = f"{kind}.{DATASETS[d]}.{list(SCHEMES)[s]}"
+        res.values.update(
+            {
+                f"{key}.regime": regime(costs),
+                f"{key}.oscillating": oscillating(costs),
+                f"{key}.big_rises": big_rises(costs),
+                f"{key}.early_rises": big_rises(costs[: EARLY + 1]),
+                f"{key}.diverged": bool(not np.isfinite(costs).all()),
+                f"{key}.initial_cost": float(costs[0]),
+                f"{key}.final_cost": float(costs[-1]),
+                f"{key}.halfway_cost": float(costs[steps // 2]),
+                f"{key}.steps_at_chance": steps_at_chance(costs),
+                f"{key}.accuracy": float(acc[r]),
+                f"{key}.max_initial_logit": float(np.abs(z0[-1][r]).max()),
+                f"{key}.initial_grad": rms_grad(r, 0),
+                f"{key}.final_grad": rms_grad(r, -1),
+            }
+        )
+        for when, acts in (("start", a0), ("end", a)):
+            if kind == "relu":  # the share of (point, unit) pairs where the unit is on, per layer
+                res.values[f"{key}.active_{when}_1"] = float(np.mean(acts[1][r] > 0))
+                res.values[f"{key}.active_{when}_2"] = float(np.mean(acts[2][r] > 0))
+            else:  # the share of hidden activations within 1 % of ±1, where tanh' < 0.02
+                hidden = np.concatenate([acts[1][r], acts[2][r]], axis=1)
+                res.values[f"{key}.saturated_{when}"] = float(np.mean(np.abs(hidden) > 0.99))
 
 
 # The source article's claims about too-small and too-large weights, stated before the data.
@@ -297,8 +304,8 @@ TOO_SMALL_SLOW = _sweep_claim(
     {
         "agrees": "True here: {estimate} [{low}, {high}] of the too-small runs on the curved sets "
         "sit on a plateau at ln 2 for a hundred steps or more, then learn.",
-        "disagrees": "Not here: only {estimate} [{low}, {high}] of the too-small runs on the curved "
-        "sets start slowly.",
+        "disagrees": "Not here: only {estimate} [{low}, {high}] of the too-small runs on the "
+        "curved sets start slowly.",
         "inconclusive": "Not settled here: {estimate} [{low}, {high}] of the too-small runs on the "
         "curved sets start slowly.",
     },
@@ -350,13 +357,14 @@ def sweep_verdicts(costs: np.ndarray) -> dict[str, dict]:
 
 @experiment("init_scale_sweep", seed=1, n_points=100, lr=0.1, steps=5000, draws=SWEEP_DRAWS)
 def init_scale_sweep(rng, n_points, lr, steps, draws) -> Result:
-    """The same runs from `draws` independent weight draws each: how often does each regime occur?"""
+    """The same runs from `draws` independent weight draws each: how often does each regime
+    occur?"""
     _, _, _, _, runs = train_all(rng, n_points, draws, lr, steps, np.float32)
     costs = np.stack([runs[k]["costs"] for k in HIDDEN]).reshape(*_grid_shape(draws), steps)
     res = Result(arrays={"final_costs": costs[..., -1]}, values={"draws": draws, "steps": steps})
     counts = np.zeros((*_grid_shape(), len(REGIMES)), dtype=int)
     for index in np.ndindex(*_grid_shape(draws)):
-        counts[index[:3] + (REGIMES.index(regime(costs[index])),)] += 1
+        counts[(*index[:3], REGIMES.index(regime(costs[index])))] += 1
     res.arrays["regime_counts"] = counts
     for h, d, s in np.ndindex(*_grid_shape()):
         key = f"{HIDDEN[h]}.{DATASETS[d]}.{list(SCHEMES)[s]}"

@@ -417,6 +417,19 @@ def saxe(
         },
     )
     tasks = np.stack([low_rank_task(rng, n_in, n_out) for _ in range(seeds)])
+    learning_time_against_depth(res, rng, tasks, n_layers, n, lrs, threshold, max_epochs)
+    spectra = singular_values_by_depth(res, rng, spectrum_n, spectrum_depths, realizations)
+    res.arrays["spectrum_depths"] = np.array(spectrum_depths)
+    res.values["spectrum_depth_max"] = max(spectrum_depths)
+    res.verdicts.update(spectrum_verdicts(spectra))
+    return res
+
+
+def learning_time_against_depth(res: Result, rng, tasks, n_layers, n, lrs, threshold, max_epochs):
+    """Learning time against depth: for each start and number of layers, the epochs each task
+    takes at its fastest rate; the medians at the shallow end, around 6 layers and the deep end,
+    judged."""
+    n_in, n_out = tasks.shape[1:]
     for init in INITS:
         found = [
             learning_times(
@@ -438,10 +451,15 @@ def saxe(
                 f"{init}.deep": float(np.median(e[:, -1])),
             }
         )
+
+
+def singular_values_by_depth(res: Result, rng, n, depths, realizations) -> dict[str, np.ndarray]:
+    """The singular values of products of `depth` random n × n matrices, Gaussian and orthogonal,
+    for each depth: their spread, keyed 'gaussian.L4' and so on."""
     spectra = {
-        f"{init}.L{depth}": singular_values_of_products(rng, init, spectrum_n, depth, realizations)
+        f"{init}.L{depth}": singular_values_of_products(rng, init, n, depth, realizations)
         for init in INITS
-        for depth in spectrum_depths
+        for depth in depths
     }
     for key, s in spectra.items():
         res.arrays[f"{key}.singular_values"] = s.ravel()
@@ -454,7 +472,4 @@ def saxe(
                 f"{key}.max_deviation": float(np.abs(s - 1).max()),
             }
         )
-    res.arrays["spectrum_depths"] = np.array(spectrum_depths)
-    res.values["spectrum_depth_max"] = max(spectrum_depths)
-    res.verdicts.update(spectrum_verdicts(spectra))
-    return res
+    return spectra

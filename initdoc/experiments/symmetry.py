@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from initdoc import data, nn, schemes, train
@@ -32,7 +34,8 @@ LABELS = {
 
 
 def unit_spread(W1: np.ndarray, W2: np.ndarray) -> float:
-    """How far the hidden units are from identical: the largest gap between any unit's weights and unit 0's."""
+    """How far the hidden units are from identical: the largest gap between any unit's weights and
+    unit 0's."""
     incoming = np.abs(W1 - W1[:, :1]).max()
     outgoing = np.abs(W2 - W2[:1, :]).max()
     return float(max(incoming, outgoing))
@@ -62,7 +65,8 @@ def _network(rng, case: tuple[str, str, str], n_hidden: int, alpha: float):
     grid_resolution=61,
 )
 def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_resolution) -> Result:
-    """A 2-4-1 network on the circle set from zero, constant, zero-with-random-bias and random weights."""
+    """A 2-4-1 network on the circle set from zero, constant, zero-with-random-bias and random
+    weights."""
     X, y = data.circle(rng, n_points, fraction=fraction)
     X_bal, y_bal = data.circle(rng, n_points, fraction=0.5)
     grid = data.grid(data.EXTENT, grid_resolution)
@@ -76,6 +80,7 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
             "alpha": alpha,
             "lr": lr,
             "steps": steps,
+            "extent": data.EXTENT[1],
         },
     )
     share = float(y.mean())
@@ -85,53 +90,59 @@ def symmetry(rng, n_points, fraction, n_hidden, alpha, lr, steps, every, grid_re
         if case == "balanced_zero_sigmoid":
             X, y = X_bal, y_bal
         params, activations = _network(rng, spec, n_hidden, alpha)
-        run = train.train(
-            params,
-            activations,
-            "binary_cross_entropy",
-            X,
-            y,
-            optimizer=train.SGD(lr),
-            steps=steps,
-            snapshot_at=at,
-        )
-        W1 = np.stack([s.params[0][0] for s in run.snapshots])  # (snapshots, 2, n_hidden)
-        W2 = np.stack([s.params[1][0] for s in run.snapshots])  # (snapshots, n_hidden, 1)
-        b1 = np.stack([s.params[0][1] for s in run.snapshots])
-        dW1 = np.stack([s.grads[0][0] for s in run.snapshots])
-        final = run.final_params
-        prob = nn.forward(final, activations, grid).a[-1].reshape(grid_resolution, grid_resolution)
-        hidden = nn.forward(final, activations, grid).a[1]
-        predicted = nn.forward(final, activations, X).a[-1] > 0.5
-        spreads = np.array([unit_spread(w1, w2) for w1, w2 in zip(W1, W2)])
-        res.arrays.update(
-            {
-                f"{case}.W1": W1,
-                f"{case}.W2": W2,
-                f"{case}.b1": b1,
-                f"{case}.dW1": dW1,
-                f"{case}.costs": run.costs,
-                f"{case}.prob": prob,
-                f"{case}.spread": spreads,
-                f"{case}.hidden_on_grid": hidden,
-                f"{case}.final_W1": final[0][0],
-            }
-        )
-        below = np.flatnonzero(run.costs < base_rate_cost / 2)
-        first_W = params[0][0]
-        res.values.update(
-            {
-                f"{case}.final_cost": float(run.costs[-1]),
-                f"{case}.accuracy": float(np.mean(predicted == (y > 0.5))),
-                f"{case}.final_spread": unit_spread(final[0][0], final[1][0]),
-                f"{case}.W1_change": float(np.abs(final[0][0] - first_W).max()),
-                f"{case}.W2_change": float(np.abs(final[1][0] - params[1][0]).max()),
-                f"{case}.diverged": run.diverged,
-                f"{case}.steps_to_half": int(below[0]) if below.size else -1,
-                f"{case}.first_grad": float(
-                    max(np.abs(g).max() for pair in run.snapshots[0].grads for g in pair)
-                ),
-            }
-        )
+        one_case(res, case, params, activations, X, y, lr, steps, at, grid, base_rate_cost)
     res.values["chance_cost"] = float(np.log(2))
     return res
+
+
+def one_case(res: Result, case, params, activations, X, y, lr, steps, at, grid, base_rate_cost):
+    """One start trained: its weights per snapshot, whether its hidden units stay identical, its
+    cost and the map it learns over the input plane."""
+    run = train.train(
+        params,
+        activations,
+        "binary_cross_entropy",
+        X,
+        y,
+        optimizer=train.SGD(lr),
+        steps=steps,
+        snapshot_at=at,
+    )
+    W1 = np.stack([s.params[0][0] for s in run.snapshots])  # (snapshots, 2, n_hidden)
+    W2 = np.stack([s.params[1][0] for s in run.snapshots])  # (snapshots, n_hidden, 1)
+    b1 = np.stack([s.params[0][1] for s in run.snapshots])
+    dW1 = np.stack([s.grads[0][0] for s in run.snapshots])
+    final = run.final_params
+    side = math.isqrt(len(grid))
+    prob = nn.forward(final, activations, grid).a[-1].reshape(side, side)
+    hidden = nn.forward(final, activations, grid).a[1]
+    predicted = nn.forward(final, activations, X).a[-1] > 0.5
+    spreads = np.array([unit_spread(w1, w2) for w1, w2 in zip(W1, W2)])
+    res.arrays.update(
+        {
+            f"{case}.W1": W1,
+            f"{case}.W2": W2,
+            f"{case}.b1": b1,
+            f"{case}.dW1": dW1,
+            f"{case}.costs": run.costs,
+            f"{case}.prob": prob,
+            f"{case}.spread": spreads,
+            f"{case}.hidden_on_grid": hidden,
+            f"{case}.final_W1": final[0][0],
+        }
+    )
+    below = np.flatnonzero(run.costs < base_rate_cost / 2)
+    res.values.update(
+        {
+            f"{case}.final_cost": float(run.costs[-1]),
+            f"{case}.accuracy": float(np.mean(predicted == (y > 0.5))),
+            f"{case}.final_spread": unit_spread(final[0][0], final[1][0]),
+            f"{case}.W1_change": float(np.abs(final[0][0] - params[0][0]).max()),
+            f"{case}.W2_change": float(np.abs(final[1][0] - params[1][0]).max()),
+            f"{case}.diverged": run.diverged,
+            f"{case}.steps_to_half": int(below[0]) if below.size else -1,
+            f"{case}.first_grad": float(
+                max(np.abs(g).max() for pair in run.snapshots[0].grads for g in pair)
+            ),
+        }
+    )

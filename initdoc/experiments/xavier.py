@@ -9,10 +9,11 @@ from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 
+SMALL_STD = 0.01  # the standard deviation of the small normal scheme
 # The schemes compared, in page order: key -> (label, initializer).
 SCHEMES = {
     "normal_1": ("N(0, 1)", schemes.normal(0.0, 1.0)),
-    "normal_small": ("N(0, 0.01²)", schemes.normal(0.0, 0.01)),
+    "normal_small": (f"N(0, {SMALL_STD}²)", schemes.normal(0.0, SMALL_STD)),
     "standard": ("U(±1/√n_in), 'standard'", schemes.variance_scaling(1 / 3, "fan_in", "uniform")),
     "lecun": ("LeCun N(0, 1/n_in)", schemes.lecun_normal()),  # the article's "Xavier"
     "glorot_normal": ("Glorot normal", schemes.glorot_normal()),
@@ -25,9 +26,8 @@ SCHEMES = {
 A_EDGES = np.linspace(-1.0, 1.0, 61)  # bins of the activation histograms
 G_EDGES = np.linspace(-5.0, 4.0, 61)  # bins of log10 |dL/da| relative to the last hidden layer
 SATURATED = 0.99  # |tanh z| above this counts as saturated
-_XI = np.linspace(
-    -12.0, 12.0, 96_001
-)  # a fine grid for E[f(ξ)], ξ ~ N(0, 1); fine enough for narrow sech⁴
+# A fine grid for E[f(ξ)], ξ ~ N(0, 1); fine enough for narrow sech⁴.
+_XI = np.linspace(-12.0, 12.0, 96_001)
 _PHI = np.exp(-(_XI**2) / 2) / np.sqrt(2 * np.pi) * (_XI[1] - _XI[0])
 
 
@@ -70,9 +70,8 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
     """A 784-256×5-10 tanh network on normal noise: per-layer activations and gradients."""
     X = rng.standard_normal((m, n_x)).astype(np.float32)
     y = rng.integers(0, n_classes, m)
-    sizes = [n_x] + [width] * L + [n_classes]
-    activations = ["tanh"] * L + ["softmax"]
     res = Result(
+        arrays={"a_edges": A_EDGES, "g_edges": G_EDGES},
         values={
             "n_x": n_x,
             "width": width,
@@ -81,82 +80,93 @@ def xavier(rng, n_x, width, L, n_classes, m, deep_L) -> Result:
             "m": m,
             "deep_L": deep_L,
             "saturated": SATURATED,
-        }
+            "small_std": SMALL_STD,
+        },
     )
-    res.arrays.update({"a_edges": A_EDGES, "g_edges": G_EDGES})
-    with np.errstate(
-        over="ignore", divide="ignore", invalid="ignore"
-    ):  # saturated softmax: see nn._ratio
+    sizes = [n_x] + [width] * L + [n_classes]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # saturated softmax
         for key, (_, init) in SCHEMES.items():
-            params = nn.init_params(rng, sizes, init, dtype=np.float32)
-            rec = nn.forward(params, activations, X)
-            g = nn.backward(params, rec, y, "softmax_cross_entropy")
-            a = rec.a[1 : L + 1]
-            da = g.da[1 : L + 1]
-            var_a = np.array([v.var(dtype=np.float64) for v in a])
-            var_g = np.array([v.var(dtype=np.float64) for v in da])
-            predicted_a, predicted_g = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))
-            rms_top = float(np.sqrt(np.mean(da[-1].astype(np.float64) ** 2)))
-            res.arrays.update(
-                {
-                    f"{key}.var_a": var_a,
-                    f"{key}.var_g": var_g,
-                    f"{key}.predicted_var_a": predicted_a,
-                    f"{key}.predicted_var_g": predicted_g,
-                    f"{key}.mean_a": np.array([v.mean(dtype=np.float64) for v in a]),
-                    f"{key}.a_hist": np.stack([_density(v.ravel(), A_EDGES) for v in a]),
-                    f"{key}.g_hist": np.stack(
-                        [_density(_log_ratio(v, rms_top), G_EDGES) for v in da]
-                    ),
-                    f"{key}.saturated_per_layer": np.array(
-                        [np.mean(np.abs(v) > SATURATED) for v in a]
-                    ),
-                }
-            )
-            res.values.update(
-                {
-                    f"{key}.var_z1": float(rec.z[1].var(dtype=np.float64)),
-                    f"{key}.var_a1": float(var_a[0]),
-                    f"{key}.var_aL": float(var_a[-1]),
-                    f"{key}.forward_ratio": float(var_a[-1] / var_a[0]),
-                    f"{key}.backward_ratio": float(var_g[0] / var_g[-1]),
-                    f"{key}.backward_factor": float((var_g[0] / var_g[-1]) ** (1 / (L - 1))),
-                    f"{key}.saturated_1": float(np.mean(np.abs(a[0]) > SATURATED)),
-                    f"{key}.saturated_L": float(np.mean(np.abs(a[-1]) > SATURATED)),
-                    f"{key}.max_mean_over_std": float(
-                        np.max(np.abs(res[f"{key}.mean_a"]) / np.sqrt(var_a))
-                    ),
-                }
-            )
-    res.values.update(
-        {
-            "lecun.predicted_var_z1": n_x * theory.lecun_variance(n_x),
-            "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
-            "glorot_var": theory.xavier_variance(n_x, width),
-            "forward_var": theory.lecun_variance(n_x),
-            "backward_var": theory.lecun_variance(width),
-            "harmonic_mean_of_fans": 2 / (1 / n_x + 1 / width),
-            "harmonic_mean_of_variances": 2 / (n_x + width),
-            "is_harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
-        }
-    )
-    deep_sizes = [n_x] + [width] * deep_L + [n_classes]
+            one_scheme(res, key, nn.init_params(rng, sizes, init, dtype=np.float32), X, y)
+    res.values.update(rules_of_thumb(n_x, width))
     for key in ("lecun", "tanh_gain"):
-        params = nn.init_params(rng, deep_sizes, SCHEMES[key][1], dtype=np.float32)
-        rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
-        var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1 : deep_L + 1]])
-        res.arrays[f"deep.{key}.var_a"] = var_a
-        res.arrays[f"deep.{key}.predicted_var_a"] = mean_field(
-            params, float(np.mean(X.astype(np.float64) ** 2))
-        )[0]
-        res.values[f"deep.{key}.var_aL"] = float(var_a[-1])
-        res.values[f"deep.{key}.ratio"] = float(var_a[-1] / var_a[0])
-        res.values[f"deep.{key}.late_ratio"] = float(var_a[-1] / var_a[L - 1])
-        res.values[f"deep.{key}.vs_predicted"] = float(
-            var_a[-1] / res[f"deep.{key}.predicted_var_a"][-1]
+        deep_params = nn.init_params(
+            rng, [n_x] + [width] * deep_L + [n_classes], SCHEMES[key][1], dtype=np.float32
         )
+        fifty_layers_deep(res, key, deep_params, X, L)
     res.values["deep.lecun.twice_l_var"] = float(2 * deep_L * res.values["deep.lecun.var_aL"])
     return res
+
+
+def rules_of_thumb(n_x: int, width: int) -> dict:
+    """Two rules of thumb: the variances the forward and the backward pass ask of the first layer,
+    and Glorot's compromise between them (a harmonic mean of the variances, not of the fans)."""
+    return {
+        "lecun.predicted_var_z1": n_x * theory.lecun_variance(n_x),
+        "glorot_normal.predicted_var_z1": n_x * theory.xavier_variance(n_x, width),
+        "glorot_var": theory.xavier_variance(n_x, width),
+        "forward_var": theory.lecun_variance(n_x),
+        "backward_var": theory.lecun_variance(width),
+        "harmonic_mean_of_fans": 2 / (1 / n_x + 1 / width),
+        "harmonic_mean_of_variances": 2 / (n_x + width),
+        "is_harmonic_mean_of_fans": theory.is_harmonic_mean_of_fans(),
+    }
+
+
+def one_scheme(res: Result, key: str, params, X: np.ndarray, y: np.ndarray) -> None:
+    """Does it keep the variance the same in every layer? One forward and backward pass of the
+    tanh network from scheme `key`: per hidden layer, the variance of the activations and of the
+    gradients, measured and predicted, their histograms and the share of saturated units."""
+    L = len(params) - 1
+    rec = nn.forward(params, ["tanh"] * L + ["softmax"], X)
+    g = nn.backward(params, rec, y, "softmax_cross_entropy")
+    a = rec.a[1 : L + 1]
+    da = g.da[1 : L + 1]
+    var_a = np.array([v.var(dtype=np.float64) for v in a])
+    var_g = np.array([v.var(dtype=np.float64) for v in da])
+    predicted_a, predicted_g = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))
+    rms_top = float(np.sqrt(np.mean(da[-1].astype(np.float64) ** 2)))
+    res.arrays.update(
+        {
+            f"{key}.var_a": var_a,
+            f"{key}.var_g": var_g,
+            f"{key}.predicted_var_a": predicted_a,
+            f"{key}.predicted_var_g": predicted_g,
+            f"{key}.mean_a": np.array([v.mean(dtype=np.float64) for v in a]),
+            f"{key}.a_hist": np.stack([_density(v.ravel(), A_EDGES) for v in a]),
+            f"{key}.g_hist": np.stack([_density(_log_ratio(v, rms_top), G_EDGES) for v in da]),
+            f"{key}.saturated_per_layer": np.array([np.mean(np.abs(v) > SATURATED) for v in a]),
+        }
+    )
+    res.values.update(
+        {
+            f"{key}.var_z1": float(rec.z[1].var(dtype=np.float64)),
+            f"{key}.var_a1": float(var_a[0]),
+            f"{key}.var_aL": float(var_a[-1]),
+            f"{key}.forward_ratio": float(var_a[-1] / var_a[0]),
+            f"{key}.backward_ratio": float(var_g[0] / var_g[-1]),
+            f"{key}.backward_factor": float((var_g[0] / var_g[-1]) ** (1 / (L - 1))),
+            f"{key}.saturated_1": float(np.mean(np.abs(a[0]) > SATURATED)),
+            f"{key}.saturated_L": float(np.mean(np.abs(a[-1]) > SATURATED)),
+            f"{key}.max_mean_over_std": float(
+                np.max(np.abs(res[f"{key}.mean_a"]) / np.sqrt(var_a))
+            ),
+        }
+    )
+
+
+def fifty_layers_deep(res: Result, key: str, params, X: np.ndarray, L: int) -> None:
+    """The same question fifty layers deep, under scheme `key`: the variance of every layer's
+    activations, measured and predicted; `L` is the shallow network's depth."""
+    deep_L = len(params) - 1
+    rec = nn.forward(params, ["tanh"] * deep_L + ["softmax"], X)
+    var_a = np.array([v.var(dtype=np.float64) for v in rec.a[1 : deep_L + 1]])
+    predicted = mean_field(params, float(np.mean(X.astype(np.float64) ** 2)))[0]
+    res.arrays[f"deep.{key}.var_a"] = var_a
+    res.arrays[f"deep.{key}.predicted_var_a"] = predicted
+    res.values[f"deep.{key}.var_aL"] = float(var_a[-1])
+    res.values[f"deep.{key}.ratio"] = float(var_a[-1] / var_a[0])
+    res.values[f"deep.{key}.late_ratio"] = float(var_a[-1] / var_a[L - 1])
+    res.values[f"deep.{key}.vs_predicted"] = float(var_a[-1] / predicted[-1])
 
 
 TANH_GAINS = (1.0, 1.05, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 5 / 3)
@@ -256,7 +266,8 @@ KEEPS_VARIANCE = verdicts.declare(
 
 @experiment("xavier_keeps", seed=0, n_x=784, width=256, L=5, m=1000, draws=KEEPS_DRAWS)
 def xavier_keeps(rng, n_x, width, L, m, draws) -> Result:
-    """Var(a_L)/Var(a_1) of a 784-256×5 tanh network under the article's Xavier (LeCun), over draws."""
+    """Var(a_L)/Var(a_1) of a 784-256×5 tanh network under the article's Xavier (LeCun), over
+    draws."""
     X = rng.standard_normal((m, n_x)).astype(np.float32)
     sizes, activations = [n_x] + [width] * L, ["tanh"] * L
     ratios = []

@@ -25,14 +25,21 @@ OUTCOME_MARKERS = {
 @figure(
     "depth_signals",
     "depth_linear",
-    caption="The 9-layer linear network with every W = s·I. Dots: measured on a batch; dashed lines: the "
-    "closed forms s<sup>l</sup> forward and s<sup>L−l</sup> backward. The gradient of every weight "
-    "matrix is the same size in every layer.",
-    alt="Three panels with a logarithmic vertical axis against layer l from 0 to 9, one line per scale s = "
-    "0.5, 1 and 1.5. Left: the size of the activations grows as 1.5 to the l, stays at 1, or shrinks as "
-    "0.5 to the l, dots on the dashed predictions. Middle: the backpropagated gradient grows from the "
-    "output towards the input for s = 1.5 and shrinks for s = 0.5. Right: the weight gradients are flat "
-    "across layers, about 1000 times larger for s = 1.5 and 100 times smaller for s = 0.5 than for s = 1.",
+    caption="The {{ depth_linear.depth }}-layer linear network with every W = s·I. Dots: "
+    "measured on a batch; dashed lines: the closed forms s<sup>l</sup> forward and "
+    "s<sup>L−l</sup> backward. The gradient of every weight matrix is the same size in "
+    "every layer.",
+    alt="Three panels with a logarithmic vertical axis against layer l from the input to "
+    "layer {{ depth_linear.depth }}, one line per scale s = "
+    "{{ depth_linear.scale_small:g }}, the identity and {{ depth_linear.scale_large:g }}. "
+    "Left: the size of the activations grows as {{ depth_linear.scale_large:g }} to the l, "
+    "stays level, or shrinks as {{ depth_linear.scale_small:g }} to the l, dots on the "
+    "dashed predictions. Middle: the backpropagated gradient grows from the output towards "
+    "the input for s = {{ depth_linear.scale_large:g }} and shrinks for s = "
+    "{{ depth_linear.scale_small:g }}. Right: the weight gradients are flat across layers, "
+    "{{ depth_linear.dW_ratio_1.5_to_1:.0f }} times larger for s = "
+    "{{ depth_linear.scale_large:g }} and {{ depth_linear.dW_ratio_1_to_0.5:.0f }} times "
+    "smaller for s = {{ depth_linear.scale_small:g }} than for the identity.",
 )
 def signals(res):
     layers = res["layers"]
@@ -62,20 +69,29 @@ def signals(res):
 @figure(
     "depth_random",
     "depth_random",
-    caption="Products of random 64×64 matrices, 150 draws per case. Left: the factor by which a vector's "
-    "length changes after l layers, divided by the closed form s<sup>l</sup> (line: geometric mean "
-    "over draws; dashed: its prediction; band: 10th to 90th percentile of the draws with std 1/√n). Right: the spread of that factor across draws, as the standard deviation of its "
-    "logarithm, against the prediction √(l·ψ′(n/2))/2.",
-    alt="Left: logarithmic plot of the length factor divided by s to the l against layer l up to 50, for "
-    "Gaussian weights with std 0.5, 1 and 1.5 over the square root of the width and for orthogonal "
-    "weights. The three Gaussian cases overlap: their geometric mean drifts slowly below 1 along the dashed "
-    "prediction, and the band between the 10th and 90th percentiles widens with depth to about a factor of two either way; the "
-    "orthogonal case is a flat line at 1 with no band. Right: the standard deviation of the log factor "
-    "grows like the square root of l and matches the dashed prediction; for orthogonal weights it is zero.",
+    caption="Products of random {{ depth_random.width }}×{{ depth_random.width }} matrices, "
+    "{{ depth_random.draws }} draws per case. Left: the factor by which a vector's length "
+    "changes after l layers, divided by the closed form s<sup>l</sup> (line: geometric mean "
+    "over draws; dashed: its prediction; band: {{ depth_random.low_percentile }}th to "
+    "{{ depth_random.high_percentile }}th percentile of the draws with std 1/√n). Right: "
+    "the spread of that factor across draws, as the standard deviation of its logarithm, "
+    "against the prediction √(l·ψ′(n/2))/2.",
+    alt="Left: logarithmic plot of the length factor divided by s to the l against layer l "
+    "up to {{ depth_random.depth }}, for Gaussian weights with std 1/√n and "
+    "{{ depth_random.gain_small:g }} and {{ depth_random.gain_large:g }} times that, and "
+    "for orthogonal weights. The three Gaussian cases overlap: their geometric mean drifts "
+    "slowly below the closed form along the dashed prediction, and the band between the "
+    "{{ depth_random.low_percentile }}th and {{ depth_random.high_percentile }}th "
+    "percentiles widens with depth, to between {{ depth_random.1.l50.p10:.2f }} and "
+    "{{ depth_random.1.l50.p90:.2f }} times the closed form at the last layer; the "
+    "orthogonal case is a flat line on the closed form with no band. Right: the standard "
+    "deviation of the log factor grows like the square root of l and matches the dashed "
+    "prediction; for orthogonal weights it is zero.",
 )
 def random_products(res):
     layers = res["layers"]
     width = res.values["width"]
+    low, high = res.values["low_percentile"], res.values["high_percentile"]
     fig, axes = plots.new_figure(1, 2, width=9.5, height=4.2)
     left, right = axes[0, 0], axes[0, 1]
     cases = [
@@ -93,12 +109,12 @@ def random_products(res):
         if case == "1":
             left.fill_between(
                 layers,
-                np.exp(np.percentile(log_f, 10, axis=0)),
-                np.exp(np.percentile(log_f, 90, axis=0)),
+                np.exp(np.percentile(log_f, low, axis=0)),
+                np.exp(np.percentile(log_f, high, axis=0)),
                 color=color,
                 alpha=0.2,
                 lw=0,
-                label=f"10th–90th percentile, std 1/√{width}",
+                label=f"{low}th–{high}th percentile, std 1/√{width}",
             )
         left.plot(layers, np.exp(log_f.mean(axis=0)), color=color, lw=1.5, label=label)
         right.plot(layers, log_f.std(axis=0), color=color, lw=1.5, label=f"{label}, forward")
@@ -121,14 +137,18 @@ def random_products(res):
 @figure(
     "depth_training",
     "depth_linear",
-    caption="Training the 9-layer linear network by gradient descent with one learning rate for all three "
-    "starts: the cost above its least-squares minimum. Dotted line: the excess cost of the best "
-    "rank-one map, where gradient descent pauses on its way down. Excess costs below 10<sup>−6</sup> "
-    "(rounding error at the minimum) are drawn at 10<sup>−6</sup>; costs beyond the top are clipped.",
-    alt="Excess cost on a logarithmic axis against training step. The W = I start falls to the minimum "
-    "within a hundred steps. The W = 0.5·I start stays flat for hundreds of steps, drops to a second "
-    "plateau at the dotted rank-one level, stays there for about two thousand steps, then falls to the "
-    "minimum. The W = 1.5·I start ends with a cross after three steps: it diverged.",
+    caption="Training the {{ depth_linear.depth }}-layer linear network by gradient descent "
+    "with one learning rate for all three starts: the cost above its least-squares minimum. "
+    "Dotted line: the excess cost of the best rank-one map, where gradient descent pauses "
+    "on its way down. Excess costs at the level of rounding error are drawn at the bottom "
+    "of the axis; costs beyond the top are clipped.",
+    alt="Excess cost on a logarithmic axis against training step. The W = I start falls to "
+    "the minimum within {{ depth_linear.s1.steps_to_min }} steps. The W = "
+    "{{ depth_linear.scale_small:g }}·I start stays flat for "
+    "{{ depth_linear.s0.5.steps_to_leave_start }} steps, drops to a second plateau at the "
+    "dotted rank-one level, stays there for {{ depth_linear.s0.5.steps_on_second_plateau }} "
+    "steps, then falls to the minimum. The W = {{ depth_linear.scale_large:g }}·I start "
+    "ends with a cross after {{ depth_linear.s1.5.diverged_at }} steps: it diverged.",
 )
 def training(res):
     fig, axes = plots.new_figure(1, 1, width=7.5, height=3.3)
@@ -178,15 +198,24 @@ def training(res):
 @figure(
     "depth_lr_sweep",
     "depth_lr_sweep",
-    caption="Every start at every learning rate. Left: how far above the minimum the cost ends after the "
-    "run, the marker saying how the run ended; dashed: the curvature limit 2/λ<sub>max</sub> at the "
-    "minimum (below 10<sup>−8</sup>, rounding error, drawn at 10<sup>−8</sup>). Right: the steps of the W = 1.5·I start at each learning rate that does not "
+    caption="Every start at every learning rate. Left: how far above the minimum the cost "
+    "ends after the run, the marker saying how the run ended; dashed: the curvature limit "
+    "2/λ<sub>max</sub> at the minimum (an excess at the level of rounding error is drawn at "
+    "the bottom of the axis). Right: the steps of the W = "
+    "{{ depth_lr_sweep.scale_large:g }}·I start at each learning rate that does not "
     "diverge.",
-    alt="Left: final excess cost, log scale, against learning rate from 0.0001 to 0.1, one line per start. "
-    "W = I reaches the minimum from 0.0003 to 0.03; W = 0.5·I only at 0.03; W = 1.5·I diverges from 0.01 "
-    "up and ends far above the minimum at 0.001 and 0.003; at 0.1, beyond the dashed limit, both other "
-    "starts oscillate. Right: cost curves of the 1.5·I start: the first step drops the cost by up to three "
-    "orders of magnitude, then the cost keeps falling, stalls, or is trapped, without oscillating.",
+    alt="Left: final excess cost, log scale, against learning rate from "
+    "{{ depth_lr_sweep.lr_min:g }} to {{ depth_lr_sweep.lr_max:g }}, one line per start. W "
+    "= I reaches the minimum from {{ depth_lr_sweep.s1.min_lr_low:g }} to "
+    "{{ depth_lr_sweep.s1.min_lr_high:g }}; W = {{ depth_lr_sweep.scale_small:g }}·I only "
+    "at {{ depth_lr_sweep.s0.5.min_lr_low:g }}; W = {{ depth_lr_sweep.scale_large:g }}·I "
+    "diverges from {{ depth_lr_sweep.s1.5.diverged_lr_low:g }} up and never reaches it; at "
+    "{{ depth_lr_sweep.lr_max:g }}, beyond the dashed limit, the outcome is "
+    "{{ depth_lr_sweep.s1.lr0.1.outcome }} for W = I and "
+    "{{ depth_lr_sweep.s0.5.lr0.1.outcome }} for W = {{ depth_lr_sweep.scale_small:g }}·I. "
+    "Right: cost curves of the {{ depth_lr_sweep.scale_large:g }}·I start: the first step "
+    "divides the cost by up to {{ depth_lr_sweep.s1.5.first_step_drop:.0f }}, then the cost "
+    "keeps falling, stalls, or is trapped, without oscillating.",
 )
 def lr_sweep(res):
     lrs = res["lrs"]

@@ -9,7 +9,6 @@ from initdoc.experiments.glorot import INITS, RUNS
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
-LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 RUN_STYLE = {
     "tanh_standard": (plots.COLORS["orange"], "tanh, standard"),
     "tanh_normalized": (plots.COLORS["blue"], "tanh, normalized"),
@@ -21,19 +20,19 @@ def _per_layer(res, name: str, xlabel: str, upward: bool):
     """Two panels, standard and normalized, one step line per hidden layer.
 
     Gradient histograms are drawn in units of the top hidden layer's standard deviation, so both
-    panels share an axis; `upward` says which way the title's variance ratio is taken (layer 5
-    over 1, or 1 over 5).
+    panels share an axis; `upward` says which way the title's variance ratio is taken (top layer
+    over layer 1, or layer 1 over the top).
     """
+    top = res.values["L"]
     fig, axes = plots.new_figure(1, 2, width=8.5, height=3.0, sharey=True)
     for ax, key in zip(axes[0], INITS):
         var = res[f"{key}.var_{name}"]
         edges = res["a_edges"] if name == "a" else res[f"{key}.{name}_edges"] / np.sqrt(var[-1])
-        for l, (hist, color) in enumerate(zip(res[f"{key}.{name}_hist"], LAYER_COLORS), start=1):
-            ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+        plots.layer_stairs(ax, edges, res[f"{key}.{name}_hist"])
         ratio, which = (
-            (var[-1] / var[0], "layer 5 / layer 1")
+            (var[-1] / var[0], f"layer {top} / layer 1")
             if upward
-            else (var[0] / var[-1], "layer 1 / layer 5")
+            else (var[0] / var[-1], f"layer 1 / layer {top}")
         )
         ax.set_title(f"{INITS[key][0]}\nVar, {which}: {ratio:.2g}")
         ax.set_xlabel(xlabel)
@@ -45,13 +44,15 @@ def _per_layer(res, name: str, xlabel: str, upward: bool):
 @figure(
     "glorot_activations",
     "glorot",
-    caption="The paper's figure 6 redrawn: histograms of the activations tanh(z) of each of the "
-    "five hidden layers (1000 units) at initialization, for 1000 MNIST digits. Standard "
-    "initialization: the histograms narrow layer after layer, piling up at 0. Normalized "
-    "initialization: they keep their width.",
-    alt="Two panels of five coloured step histograms over -1 to 1. Left, standard: layer 1 is the "
-    "widest and each later layer is narrower and taller around 0. Right, normalized: the five "
-    "layers are close to each other, a wide bell.",
+    caption="The paper's figure 6 redrawn: histograms of the activations tanh(z) of each of "
+    "the {{ glorot.L }} hidden layers ({{ glorot.probe_width }} units) at initialization, "
+    "for {{ glorot.n_probe }} MNIST digits. Standard initialization: the histograms narrow "
+    "layer after layer, piling up at zero. Normalized initialization: they keep their "
+    "width.",
+    alt="Two panels of {{ glorot.L }} coloured step histograms over the range of tanh. "
+    "Left, standard: layer 1 is the widest and each later layer is narrower and taller "
+    "around zero. Right, normalized: the {{ glorot.L }} layers are close to each other, a "
+    "wide bell.",
 )
 def activations(res):
     return _per_layer(res, "a", "activation tanh(z)", upward=True)
@@ -60,49 +61,52 @@ def activations(res):
 @figure(
     "glorot_backprop_gradients",
     "glorot",
-    caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients ∂L/∂z of "
-    "each hidden layer at initialization, in units of the top hidden layer's standard deviation. "
-    "Standard: the gradient shrinks on its way down, so layer 1 has the narrowest histogram. "
-    "Normalized: every layer gets about the same spread.",
-    alt="Two panels of five coloured step histograms of gradient values centred on 0. Left, "
-    "standard: layer 5 is the widest and layer 1 a tall narrow spike. Right, normalized: five "
-    "similar bells.",
+    caption="The paper's figure 7 redrawn: histograms of the back-propagated gradients "
+    "∂L/∂z of each hidden layer at initialization, in units of the top hidden layer's "
+    "standard deviation. Standard: the gradient shrinks on its way down, so layer 1 has the "
+    "narrowest histogram. Normalized: every layer gets about the same spread.",
+    alt="Two panels of {{ glorot.L }} coloured step histograms of gradient values centred "
+    "on zero. Left, standard: layer {{ glorot.L }}, the top one, is the widest and layer 1 "
+    "a tall narrow spike. Right, normalized: {{ glorot.L }} similar bells.",
 )
 def backprop_gradients(res):
-    return _per_layer(res, "dz", "∂L/∂z, in standard deviations of layer 5's", upward=False)
+    return _per_layer(res, "dz", "∂L/∂z, in standard deviations of the top layer's", upward=False)
 
 
 @figure(
     "glorot_weight_gradients",
     "glorot",
-    caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each layer "
-    "at initialization, on a scale set by the top hidden layer. Under both initializations the "
-    "five histograms are close: with standard weights the shrinking activations and the growing "
-    "back-propagated gradients cancel in the product that makes ∂L/∂W. Layer 1's spike at 0 is "
-    "MNIST's: the weights of pixels that are blank in every digit get no gradient at all.",
-    alt="Two panels of five coloured step histograms of weight-gradient values centred on 0. In "
-    "both panels, standard and normalized, layers 2 to 5 lie on top of each other; layer 1 has the "
-    "same tails and an extra spike at 0.",
+    caption="The paper's figure 8 redrawn: histograms of the weight gradients ∂L/∂W of each "
+    "layer at initialization, on a scale set by the top hidden layer. Under both "
+    "initializations the {{ glorot.L }} histograms are close: with standard weights the "
+    "shrinking activations and the growing back-propagated gradients cancel in the product "
+    "that makes ∂L/∂W. Layer 1's spike at zero is MNIST's: the weights of pixels that are "
+    "blank in every digit get no gradient at all.",
+    alt="Two panels of coloured step histograms of weight-gradient values centred on zero, "
+    "one per layer. In both panels, standard and normalized, the layers above the first lie "
+    "on top of each other; layer 1 has the same tails and an extra spike at zero.",
 )
 def weight_gradients(res):
-    return _per_layer(res, "dW", "∂L/∂W, in standard deviations of layer 5's", upward=False)
+    return _per_layer(res, "dW", "∂L/∂W, in standard deviations of the top layer's", upward=False)
 
 
 @figure(
     "glorot_mnist_training",
     "glorot",
-    caption="Five hidden layers of 128 units trained on 14 × 14 MNIST digits with minibatch SGD. "
-    "Left: the rate search, one network per rate on a seed of its own: the mean training cost over "
-    "each epoch, the solid line at the rate with the lowest validation error averaged over the "
-    "last epochs, dotted lines at the others. Right: the error on 1000 held-out test digits after "
-    "each epoch for the five seeds of each row, each at its chosen rate.",
-    alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the normalized "
-    "tanh network falls fastest, the standard tanh network follows above it, the sigmoid network "
-    "stays flat at the cost of a uniform guess; the normalized network's dotted line at the "
-    "largest rate starts about twice as high as its solid line and stays above it. Right, test "
-    "error: "
-    "the five standard and five normalized tanh networks fall from chance to well below it, the "
-    "normalized bundle ending lower; the five sigmoid networks stay at chance.",
+    caption="{{ glorot.L }} hidden layers of {{ glorot.width }} units trained on "
+    "{{ glorot.trained_side }} × {{ glorot.trained_side }} MNIST digits with minibatch SGD. "
+    "Left: the rate search, one network per rate on a seed of its own: the mean training "
+    "cost over each epoch, the solid line at the rate with the lowest validation error "
+    "averaged over the last epochs, dotted lines at the others. Right: the error on "
+    "{{ glorot.n_test }} held-out test digits after each epoch for the {{ glorot.seeds }} "
+    "seeds of each row, each at its chosen rate.",
+    alt="Two panels against epochs, logarithmic vertical axes. Left, training cost: the "
+    "normalized tanh network falls fastest, the standard tanh network follows above it, the "
+    "sigmoid network stays flat at the cost of a uniform guess; the normalized network's "
+    "dotted line at the largest rate starts higher than its solid line and stays above it. "
+    "Right, test error: the {{ glorot.seeds }} standard and {{ glorot.seeds }} normalized "
+    "tanh networks fall from chance to well below it, the normalized bundle ending lower; "
+    "the {{ glorot.seeds }} sigmoid networks stay at chance.",
 )
 def mnist_training(res):
     fig, axes = plots.new_figure(1, 2, width=9, height=3.4)
@@ -133,7 +137,7 @@ def mnist_training(res):
     axes[0, 0].set_ylabel("training cost (epoch mean)")
     axes[0, 0].set_title("rate search (one network per rate)")
     axes[0, 1].set_ylabel("test error")
-    axes[0, 1].set_title("five seeds per row, at the chosen rate")
+    axes[0, 1].set_title(f"{res.values['seeds']} seeds per row, at the chosen rate")
     for ax in axes[0]:
         ax.set_yscale("log")
         ax.set_xlabel("epochs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from initdoc.experiments.he import SCHEMES
+from initdoc.experiments.he import PAPER_DEPTHS, SCHEMES
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
@@ -27,19 +27,21 @@ def _per_layer(ax, layers, draws, key, label):
 @figure(
     "he_signal",
     "he_signal",
-    caption="The signal through a 30-layer relu network at initialization, for ten random draws of "
-    "the weights (the first one bold). Left: the second moment of each layer's activations; under "
-    "Xavier and Glorot it halves in every layer (grey dotted line: ½ per layer), under He it holds "
-    "on average but wanders from draw to draw. Middle: the same for the backpropagated gradients "
-    "dL/da, divided by their value in the last hidden layer (dotted: ½ per layer). Right: the "
-    "share of E[z²] that relu keeps, per layer and draw; it scatters around ½.",
+    caption="The signal through a {{ he_signal.depth }}-layer relu network at "
+    "initialization, for {{ he_signal.draws }} random draws of the weights (the first one "
+    "bold). Left: the second moment of each layer's activations; under Xavier and Glorot it "
+    "halves in every layer (grey dotted line: ½ per layer), under He it holds on average "
+    "but wanders from draw to draw. Middle: the same for the backpropagated gradients "
+    "dL/da, divided by their value in the last hidden layer (dotted: ½ per layer). Right: "
+    "the share of E[z²] that relu keeps, per layer and draw; it scatters around ½.",
     alt="Three panels against layer. Left, log scale: the Xavier and Glorot lines fall in a "
-    "straight line with the dotted halving line over many orders of magnitude; the He lines stay "
-    "within about one order of magnitude of their start, fanning out a little with depth. Middle, "
-    "log scale: the gradient lines behave the same way read from right to left: under Xavier and "
-    "Glorot they fall towards layer 1, under He they stay level. Right: the kept share E[a "
-    "squared] over E[z squared] for every layer and draw, scattered around a dashed line at one "
-    "half, more widely in deep layers.",
+    "straight line with the dotted halving line over many orders of magnitude; the He lines "
+    "end between {{ he_signal.he.forward_ratio_min:.2f }} and "
+    "{{ he_signal.he.forward_ratio_max:.2f }} times their start, fanning out a little with "
+    "depth. Middle, log scale: the gradient lines behave the same way read from right to "
+    "left: under Xavier and Glorot they fall towards layer 1, under He they stay level. "
+    "Right: the kept share E[a squared] over E[z squared] for every layer and draw, "
+    "scattered around a dashed line at one half, more widely in deep layers.",
 )
 def signal(res):
     fig, axes = plots.new_figure(1, 3, width=10.5, height=3.6)
@@ -75,14 +77,20 @@ def signal(res):
 @figure(
     "he_training",
     "he_training",
-    caption="Steps until relu networks of 10 to 60 layers leave the plateau at ln 2 (the running "
-    "mean of the cost over 20 minibatch steps falls below half of ln 2), from Xavier and from He "
-    "weights, five seeds per depth (dots; line: median). Triangles at the top: still on the "
-    "plateau when the budget ran out. The dashed lines mark the paper's 22- and 30-layer models.",
-    alt="Steps to leave the plateau on a logarithmic axis against the number of layers, 10 to 60. "
-    "The He dots stay flat at a few dozen steps at every depth. The Xavier dots climb from about "
-    "60 steps at 10 layers to about 200 at 30 layers; from 40 layers on nearly all of them are "
-    "triangles at the budget.",
+    caption="Steps until relu networks of {{ he_training.depth_min }} to "
+    "{{ he_training.depth_max }} layers leave the plateau at ln 2 (the running mean of the "
+    "cost over {{ he_training.smooth }} minibatch steps falls below half of ln 2), from "
+    "Xavier and from He weights, {{ he_training.seeds }} seeds per depth (dots; line: "
+    "median). Triangles at the top: still on the plateau when the budget ran out. The "
+    "dashed lines mark the depths of the paper's two models.",
+    alt="Steps to leave the plateau on a logarithmic axis against the number of layers, "
+    "{{ he_training.depth_min }} to {{ he_training.depth_max }}. The He dots stay low at "
+    "every depth, their median {{ he_training.he.median_shallow:.0f }} steps at "
+    "{{ he_training.depth_min }} layers and {{ he_training.he.median_deep:.0f }} at "
+    "{{ he_training.depth_max }}. The Xavier dots start from a median of "
+    "{{ he_training.xavier.median_shallow:.0f }} steps at {{ he_training.depth_min }} "
+    "layers and climb with depth; from {{ he_training.xavier.stall_from }} layers on most "
+    "of them are triangles at the budget.",
 )
 def training(res):
     depths = res["depths"]
@@ -98,7 +106,7 @@ def training(res):
             ax.plot(depths[~ok], np.full((~ok).sum(), budget), "^", color=color, ms=6)
         median = np.median(np.where(leave >= 0, leave, budget), axis=0)
         ax.plot(depths, median, "-", color=color, lw=1.6, label=SCHEMES[key][0])
-    for d in (22, 30):
+    for d in PAPER_DEPTHS:
         ax.axvline(d, color="0.6", ls="--", lw=0.8)
     ax.axhline(budget, color="0.5", ls=":", lw=0.8)
     ax.annotate(

@@ -13,18 +13,26 @@ SIM_COLORS = (plots.COLORS["blue"], plots.COLORS["vermillion"])
 @figure(
     "mean_field_theory",
     "mean_field",
-    caption="The mean-field theory of tanh networks with σ<sub>b</sub>² = 0.05. Left: χ₁ crosses 1 "
-    "at the critical σ<sub>w</sub>² (dotted line), the edge of chaos. Middle: the depth scale "
-    "ξ<sub>c</sub> over which two inputs' correlation settles diverges there; ξ<sub>q</sub>, the "
-    "scale over which one input's variance settles, stays below 2 layers. Right: the correlation "
-    "of two inputs layer by layer in one random network of width 1000 (dots) against the recursion "
-    "(lines).",
-    alt="Three panels. Left: chi-one rises from about 0.76 at sigma-w-squared 1 to about 1.34 at "
-    "4, crossing the horizontal line at 1 near 1.76. Middle: on a logarithmic axis, xi-c rises "
-    "from about 4 layers to a sharp peak of several hundred at 1.76 and falls back to about 7 at "
-    "4; xi-q stays between 0.9 and 1.8. Right: correlation against layer: for sigma-w-squared 1.3 "
-    "it climbs from 0.65 towards 1, for 2.5 it falls towards about 0.45; the measured dots scatter "
-    "around the theory lines.",
+    caption="The mean-field theory of tanh networks with σ<sub>b</sub>² = "
+    "{{ mean_field.sigma_b2 }}. Left: χ₁ crosses 1 at the critical σ<sub>w</sub>² (dotted "
+    "line), the edge of chaos. Middle: the depth scale ξ<sub>c</sub> over which two inputs' "
+    "correlation settles diverges there; ξ<sub>q</sub>, the scale over which one input's "
+    "variance settles, stays below {{ mean_field.xi_q_max:.1f }} layers. Right: the "
+    "correlation of two inputs layer by layer in one random network of width "
+    "{{ mean_field.width }} (dots) against the recursion (lines).",
+    alt="Three panels. Left: chi-one rises from {{ mean_field.chi_1_first:.2f }} at "
+    "sigma-w-squared {{ mean_field.sigma_w2_min:g }} to {{ mean_field.chi_1_last:.2f }} at "
+    "{{ mean_field.sigma_w2_max:g }}, crossing the horizontal line chi-one = 1 near "
+    "{{ mean_field.critical_sigma_w2:.2f }}. Middle: on a logarithmic axis, xi-c rises from "
+    "{{ mean_field.xi_c_at_1:.1f }} layers to a sharp peak of "
+    "{{ mean_field.xi_c_near_critical:.0f }} at {{ mean_field.xi_c_peak_at:.2f }} and falls "
+    "back to {{ mean_field.xi_c_at_4:.1f }} at {{ mean_field.sigma_w2_max:g }}; xi-q stays "
+    "between {{ mean_field.xi_q_min:.1f }} and {{ mean_field.xi_q_max:.1f }}. Right: "
+    "correlation against layer: for sigma-w-squared {{ mean_field.sim1.3.sigma_w2:g }} it "
+    "climbs from {{ mean_field.sim1.3.c_first:.2f }} towards "
+    "{{ mean_field.sim1.3.c_star:.2f }}, for {{ mean_field.sim2.5.sigma_w2:g }} it falls "
+    "towards {{ mean_field.sim2.5.c_star:.2f }}; the measured dots scatter around the "
+    "theory lines.",
 )
 def theory(res):
     s, critical = res["sigma_w2"], res.values["critical_sigma_w2"]
@@ -74,25 +82,36 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     "trainability_map",
     "trainability",
     format="png",
-    caption="Training accuracy of tanh networks (width 32, σ<sub>b</sub>² = 0.05) on the lifted "
-    "circle set after 400 and 800 steps of SGD, over σ<sub>w</sub>² and depth, both on logarithmic "
-    "axes; each cell is the mean of two seeds, and 0.5 is chance. The white dashed line is "
-    "6·ξ<sub>c</sub> from the mean-field theory, the paper's bound on trainable depth; the dotted "
-    "line marks the edge of chaos, where ξ<sub>c</sub> diverges. Left of it the learned region "
-    "follows the line; right of it, the learned region stops well below the line.",
-    alt="Two heatmaps side by side, weight variance from 0.5 to 20 across, depth 6 to 63 up, "
-    "colour from dark (accuracy 0.5) to yellow (accuracy 1). A white dashed curve, 6 xi-c, rises "
-    "from depth 7 at variance 0.5, leaves the top of the plot before the dotted line at variance "
-    "1.76 and comes back down to about 23 at variance 20. On the left the yellow region rises with "
-    "the curve, a little above it; on the right it stays far below the curve, at depths of about 9 "
-    "to 28. After 800 steps the yellow region reaches a little deeper than after 400.",
+    caption="Training accuracy of tanh networks (width {{ trainability.width }}, "
+    "σ<sub>b</sub>² = {{ trainability.sigma_b2 }}) on the lifted circle set after "
+    "{{ trainability.steps_first }} and {{ trainability.steps_last }} steps of SGD, over "
+    "σ<sub>w</sub>² and depth, both on logarithmic axes; each cell is the mean of "
+    "{{ trainability.seeds }} seeds, and {{ trainability.chance }} is chance. The white "
+    "dashed line is 6·ξ<sub>c</sub> from the mean-field theory, the paper's bound on "
+    "trainable depth; the dotted line marks the edge of chaos, where ξ<sub>c</sub> "
+    "diverges. Left of it the learned region follows the line; right of it, the learned "
+    "region stops well below the line.",
+    alt="Two heatmaps side by side, weight variance from {{ trainability.sigma_w2_min:g }} "
+    "to {{ trainability.sigma_w2_max:g }} across, depth {{ trainability.depth_min }} to "
+    "{{ trainability.depth_max }} up, colour from dark (chance accuracy) to yellow (every "
+    "point right). A white dashed curve, 6 xi-c, rises from depth "
+    "{{ trainability.six_xi_c_first:.0f }} at variance {{ trainability.sigma_w2_min:g }}, "
+    "leaves the top of the plot before the dotted line at variance "
+    "{{ trainability.critical_sigma_w2:.2f }} and comes back down to "
+    "{{ trainability.six_xi_c_last:.0f }} at variance {{ trainability.sigma_w2_max:g }}. On "
+    "the left the yellow region rises with the curve, a little above it; on the right it "
+    "stays far below the curve, at depths of {{ trainability.chaotic.deepest_min }} to "
+    "{{ trainability.chaotic.deepest_max }}. After {{ trainability.steps_last }} steps the "
+    "yellow region reaches a little deeper than after {{ trainability.steps_first }}.",
 )
 def trainability_map(res):
     s, depths = res["sigma_w2"], res["depths"]
     fig, axes = plots.new_figure(1, len(res["checkpoints"]), width=9.5, height=3.6, sharey=True)
     xe, ye = _edges(s), _edges(depths.astype(float))
     for ax, steps, acc in zip(axes[0], res["checkpoints"], res["accuracy"]):
-        mesh = ax.pcolormesh(xe, ye, acc.mean(-1), cmap="viridis", vmin=0.5, vmax=1.0)
+        mesh = ax.pcolormesh(
+            xe, ye, acc.mean(-1), cmap="viridis", vmin=res.values["chance"], vmax=1.0
+        )
         ax.plot(
             res["fine_sigma_w2"], res["fine_six_xi_c"], "--", color="white", lw=2, label="6·ξ$_c$"
         )
@@ -118,16 +137,20 @@ def trainability_map(res):
 @figure(
     "trainability_deepest",
     "trainability",
-    caption="The deepest network that trained (at least one seed of two, after 800 steps) against "
-    "ξ<sub>c</sub>, one point per σ<sub>w</sub>² (triangle: the deepest depth run trained, so the "
-    "trainable depth is at least that). Grey line: the paper's 6·ξ<sub>c</sub>. Coloured lines: "
-    "the best rule of the form depth ≤ k·ξ<sub>c</sub> on each side of the edge of chaos, fitted "
-    "to these networks.",
-    alt="Log-log plot of deepest trained depth against xi-c. The ordered-phase points (blue) rise "
-    "from depth 9 at xi-c about 1 to depth 42 at xi-c about 5, along a dashed line a little above "
-    "the grey 6 xi-c line. The chaotic-phase points (red) sit well below the grey line, near a "
-    "dashed line of about 2 xi-c. The point nearest the edge of chaos lies far to the right at "
-    "depth 42: there the training budget, not xi-c, limits the depth.",
+    caption="The deepest network that trained (at least half of the "
+    "{{ trainability.seeds }} seeds, after {{ trainability.steps_last }} steps) against "
+    "ξ<sub>c</sub>, one point per σ<sub>w</sub>² (triangle: the deepest depth run trained, "
+    "so the trainable depth is at least that). Grey line: the paper's 6·ξ<sub>c</sub>. "
+    "Coloured lines: the best rule of the form depth ≤ k·ξ<sub>c</sub> on each side of the "
+    "edge of chaos, fitted to these networks.",
+    alt="Log-log plot of deepest trained depth against xi-c. The ordered-phase points "
+    "(blue) rise from depth {{ trainability.ordered.deepest_min }} to depth "
+    "{{ trainability.ordered.deepest_max }} with xi-c, along a dashed line of "
+    "{{ trainability.ordered.xi_rule:.1f }} xi-c, a little above the grey 6 xi-c line. The "
+    "chaotic-phase points (red) sit well below the grey line, near a dashed line of "
+    "{{ trainability.chaotic.xi_rule:.1f }} xi-c. The point nearest the edge of chaos lies "
+    "far to the right at depth {{ trainability.deepest_near_critical }}: there the training "
+    "budget, not xi-c, limits the depth.",
 )
 def trainability_deepest(res):
     steps = res["checkpoints"][-1]

@@ -40,21 +40,22 @@ def _valid(res, run: str) -> int:
 @figure(
     "mnist_curves",
     "mnist",
-    caption="Training cost (the mean over the batches since the previous point) and accuracy on "
-    "the held-out "
-    "digits, for every initialization, with tanh hidden layers (top) and relu (bottom). The dashed "
-    "lines mark chance: a cost of ln 10 and 10% accuracy. A run that diverged ends in a cross; its "
+    caption="Training cost (the mean over the batches since the previous point) and "
+    "accuracy on the held-out digits, for every initialization, with tanh hidden layers "
+    "(top) and relu (bottom). The dashed lines mark chance: a cost of "
+    "{{ mnist.chance_cost:.2f }} (the log of the number of classes) and "
+    "{{ mnist.chance_accuracy:.0% }} accuracy. A run that diverged ends in a cross; its "
     "cost left the plot, so the cross sits on the top edge.",
-    alt="Four line plots. Left column: training cost against training step on a log scale; right "
-    "column: "
-    "held-out accuracy against training step. Top row tanh, bottom row relu, one line per "
-    "initialization. Zero initialization stays on the chance lines; LeCun and He fall to low "
-    "cost and "
-    "rise to about 90% accuracy within the first epoch; uniform rises more slowly; standard "
-    "normal with "
-    "tanh starts at a cost ten times chance and climbs slowly; standard normal with relu ends in "
-    "a cross "
-    "marked diverged after a few steps.",
+    alt="Four line plots. Left column: training cost against training step on a log scale; "
+    "right column: held-out accuracy against training step. Top row tanh, bottom row relu, "
+    "one line per initialization. Zero initialization stays on the chance lines; LeCun and "
+    "He fall to low cost and rise within the first epoch to "
+    "{{ mnist.tanh_lecun.epoch1_accuracy:.0% }} (LeCun, tanh) and "
+    "{{ mnist.relu_he.epoch1_accuracy:.0% }} (He, relu) accuracy; uniform rises more "
+    "slowly; standard normal with tanh starts at a cost of "
+    "{{ mnist.tanh_normal.first_cost:.0f }}, far above chance, and climbs slowly; standard "
+    "normal with relu ends in a cross marked diverged after "
+    "{{ mnist.relu_normal.diverged_at }} steps.",
 )
 def curves(res):
     frames, chance_cost = res["frames"], res.values["chance_cost"]
@@ -121,21 +122,20 @@ def curves(res):
 @figure(
     "mnist_histograms",
     "mnist",
-    caption="Activations of the four hidden layers on the held-out digits, before training (grey "
-    "outline) "
-    "and after it (blue). Each bar is the share of all the layer's values in that bin. For relu, "
-    "the "
-    "values exactly 0 are left out of the bars and given as a share in each panel; the last bar "
-    "collects everything at or above the right edge.",
-    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, LeCun tanh, LeCun "
-    "relu, He "
-    "relu) by four columns (hidden layers 1 to 4). Standard normal tanh piles its values at -1 "
-    "and +1 in "
-    "every layer before and after training. Uniform tanh starts narrow and narrows further with "
-    "depth. "
-    "LeCun tanh stays spread across the range in every layer. For relu about half of the values "
-    "are "
-    "exactly zero and the rest spread between 0 and about 2.",
+    caption="Activations of the {{ mnist.depth }} hidden layers on the held-out digits, "
+    "before training (grey outline) and after it (blue). Each bar is the share of all the "
+    "layer's values in that bin. For relu, the values exactly zero are left out of the bars "
+    "and given as a share in each panel; the last bar collects everything at or above the "
+    "right edge.",
+    alt="A grid of histograms, five rows (standard normal tanh, uniform tanh, LeCun tanh, "
+    "LeCun relu, He relu) by {{ mnist.depth }} columns (hidden layers 1 to "
+    "{{ mnist.depth }}). Standard normal tanh piles its values at both ends of tanh's range "
+    "in every layer before and after training. Uniform tanh starts narrow and narrows "
+    "further with depth. LeCun tanh stays spread across the range in every layer. For relu "
+    "about half of the values are exactly zero (under LeCun, "
+    "{{ mnist.relu_lecun.first_inactive:.0% }} before training and "
+    "{{ mnist.relu_lecun.final_inactive:.0% }} after) and the rest spread over the positive "
+    "axis.",
 )
 def histograms(res):
     bins = res.values["bins"]
@@ -189,15 +189,13 @@ def histograms(res):
     "mnist_batch",
     "mnist",
     format="png",
-    caption="The display batch: the same held-out digits, ten of each, with the class each network "
-    "predicts after training written under each digit. Blue with a tick: right; orange with a "
-    "cross: "
-    "wrong.",
-    alt="Two ten-by-ten grids of handwritten digits. Each digit has a coloured frame and its "
-    "predicted "
-    "label underneath. Under standard normal tanh most frames are orange crosses; under LeCun "
-    "tanh almost all are "
-    "blue ticks.",
+    caption="The display batch: the same held-out digits, {{ mnist.display_per_digit }} of "
+    "each, with the class each network predicts after training written under each digit. "
+    "Blue with a tick: right; orange with a cross: wrong.",
+    alt="Two grids of {{ mnist.n_display }} handwritten digits. Each digit has a coloured "
+    "frame and its predicted label underneath. Under standard normal tanh most frames are "
+    "orange crosses ({{ mnist.tanh_normal.final_misclassified }} wrong); under LeCun tanh "
+    "almost all are blue ticks ({{ mnist.tanh_lecun.final_misclassified }} wrong).",
 )
 def batch(res):
     images, labels = res["display_images"], res["display_labels"]

@@ -47,14 +47,17 @@ def _legend_label(scheme: str) -> str:
 @figure(
     "small_large_costs",
     "playground",
-    caption="Training cost of the [2, 6, 3, 1] network on each data set, from weights of variance v/n<sub>in</sub>. "
-    "Top row relu hidden units (the article's network), bottom row tanh. The dashed line is ln 2, "
-    "the cost of answering ½ everywhere. The step axis is linear up to 10 and logarithmic after.",
-    alt="Eight panels of cost against training step, log scales, one line per initialization. Zero stays "
-    "on the ln 2 line in every panel. Too small sits on ln 2 for a few hundred steps, then falls. "
-    "Appropriate and He fall from the first steps. Too large starts at a cost of tens to hundreds, "
-    "drops to near ln 2 within a few steps and then stays flat well above the other curves, except on "
-    "the two gaussians with relu units.",
+    caption="Training cost of the {{ playground.architecture }} network on each data set, "
+    "from weights of variance v/n<sub>in</sub>. Top row relu hidden units (the article's "
+    "network), bottom row tanh. The dashed line is ln 2, the cost of answering ½ "
+    "everywhere. The step axis is linear over the first steps and logarithmic after.",
+    alt="Eight panels of cost against training step, log scales, one line per "
+    "initialization. Zero stays on the ln 2 line in every panel. Too small sits on ln 2 for "
+    "hundreds of steps ({{ playground.relu.circle.too_small.steps_at_chance }} on the "
+    "circle with relu units), then falls. Appropriate and He fall from the first steps. Too "
+    "large starts far above ln 2 ({{ playground.relu.circle.too_large.initial_cost:.0f }} "
+    "on the circle with relu units), drops to near ln 2 within a few steps and then stays "
+    "flat well above the other curves, except on the two gaussians with relu units.",
 )
 def costs(res):
     fig, axes = plots.new_figure(2, 4, width=10, height=5.4, sharex=True, sharey=True)
@@ -104,16 +107,18 @@ def _boundaries(res, hidden: str):
             ax.set_aspect("equal")
             ax.set_xlabel(TITLES[dataset] if row == len(ORDER) - 1 else "")
             ax.set_ylabel(_legend_label(scheme) if col == 0 else "")
-            ax.set_xticks([-5, 0, 5])
-            ax.set_yticks([-5, 0, 5])
+            ax.set_xticks([data.EXTENT[0], 0, data.EXTENT[1]])
+            ax.set_yticks([data.EXTENT[2], 0, data.EXTENT[3]])
     return fig
 
 
 BOUNDARY_WORDS = (
-    "Probability of class 1 (red) against class 0 (blue) over the input square [-5, 5]² after "
-    "{steps} steps, with the training points on top and the 0.5 boundary in black. Rows: "
-    "initializations from v = 0 to v = 100; columns: data sets. Each title gives the run's regime "
-    "and the share of training points classified right."
+    "Probability of class 1 (red) against class 0 (blue) over the input square "
+    "[−{{ playground.extent:g }}, {{ playground.extent:g }}]² after {{ playground.steps }} "
+    "steps, with the training points on top and the boundary P = ½ in black. Rows: "
+    "initializations from v = {{ playground.v_min:g }} to v = {{ playground.v_max:g }}; "
+    "columns: data sets. Each title gives the run's regime and the share of training points "
+    "classified right."
 )
 
 
@@ -121,11 +126,12 @@ BOUNDARY_WORDS = (
     "small_large_boundaries_relu",
     "playground",
     format="png",
-    caption=BOUNDARY_WORDS.format(steps="5000") + " Relu hidden units.",
-    alt="A grid of 20 heatmaps, five initializations by four data sets, relu hidden units. Zero gives one "
-    "flat colour everywhere. Too small, appropriate and He draw boundaries that follow the circle, the "
-    "xor quadrants and the gaussians, and trace the spiral arms more or less well. Too large leaves "
-    "coarse, wrong regions on the circle, spiral and xor sets and separates only the two gaussians.",
+    caption=BOUNDARY_WORDS + " Relu hidden units.",
+    alt="A grid of heatmaps, one row per initialization and one column per data set, relu "
+    "hidden units. Zero gives one flat colour everywhere. Too small, appropriate and He "
+    "draw boundaries that follow the circle, the xor quadrants and the gaussians, and trace "
+    "the spiral arms more or less well. Too large leaves coarse, wrong regions on the "
+    "circle, spiral and xor sets and separates only the two gaussians.",
 )
 def boundaries_relu(res):
     return _boundaries(res, "relu")
@@ -135,10 +141,11 @@ def boundaries_relu(res):
     "small_large_boundaries_tanh",
     "playground",
     format="png",
-    caption=BOUNDARY_WORDS.format(steps="5000") + " Tanh hidden units.",
-    alt="A grid of 20 heatmaps, five initializations by four data sets, tanh hidden units. Zero gives one "
-    "flat colour. Too small, appropriate and He separate all four sets. Too large leaves wedge-shaped "
-    "regions with straight edges that misclassify part of the points of every set, even the gaussians.",
+    caption=BOUNDARY_WORDS + " Tanh hidden units.",
+    alt="A grid of heatmaps, one row per initialization and one column per data set, tanh "
+    "hidden units. Zero gives one flat colour. Too small, appropriate and He separate all "
+    "four sets. Too large leaves wedge-shaped regions with straight edges that misclassify "
+    "part of the points of every set, even the gaussians.",
 )
 def boundaries_tanh(res):
     return _boundaries(res, "tanh")
@@ -147,14 +154,18 @@ def boundaries_tanh(res):
 @figure(
     "small_large_magnitudes",
     "playground",
-    caption="Root-mean-square weight (top) and weight gradient (bottom) of each layer during training on the "
-    "circle, relu hidden units. Zero weights are not drawn: they and their gradients stay exactly 0. "
-    "Both axes are logarithmic after step 10.",
-    alt="Six panels, three layers by weights and gradients. The weight magnitudes stay near their starting "
-    "level, which is set by v: too small lowest, too large highest. Gradients start tiny for too small "
-    "and rise once it leaves its plateau. For too large they start about a hundred times larger than "
-    "for appropriate, fall below them within tens of steps while the cost is still high, and then "
-    "jump about; the too-large weights hardly change relative to their size.",
+    caption="Root-mean-square weight (top) and weight gradient (bottom) of each layer "
+    "during training on the circle, relu hidden units. Zero weights are not drawn: they and "
+    "their gradients stay exactly zero. The step axis is linear over the first steps and "
+    "logarithmic after; the other axis is logarithmic.",
+    alt="Six panels, three layers by weights and gradients. The weight magnitudes stay near "
+    "their starting level, which is set by v: too small lowest, too large highest. "
+    "Gradients start tiny for too small and rise once it leaves its plateau. For too large "
+    "they start far larger than for appropriate (root mean square "
+    "{{ playground.relu.circle.too_large.initial_grad:.2g }} against "
+    "{{ playground.relu.circle.appropriate.initial_grad:.2g }}), fall below them within "
+    "tens of steps while the cost is still high, and then jump about; the too-large weights "
+    "hardly change relative to their size.",
 )
 def magnitudes(res):
     fig, axes = plots.new_figure(2, 3, width=9, height=5, sharex=True)

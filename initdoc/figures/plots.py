@@ -22,6 +22,7 @@ COLORS = {
     "black": "#000000",
 }
 CYCLE = [COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]
+LAYER_COLORS = [COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 CARD_DPI = 80  # the PNG card of an SVG figure, for links shared elsewhere (Open Graph)
 CLASS_CMAP = "RdBu_r"  # decision boundaries: class 0 blue, class 1 red, 0.5 white
 
@@ -66,6 +67,21 @@ def save(fig, path: Path, card: Path | None = None) -> None:
         with atomic_write(target) as tmp:
             fig.savefig(tmp, format=fmt, metadata=metadata, dpi=dpi if fmt == "png" else None)
     plt.close(fig)
+
+
+def layer_colors(n: int) -> list:
+    """A colour for each of `n` layers, from layer 1 up: LAYER_COLORS, or viridis for more."""
+    if n <= len(LAYER_COLORS):
+        return LAYER_COLORS[:n]
+    return [matplotlib.colormaps["viridis"](i / (n - 1)) for i in range(n)]
+
+
+def layer_stairs(ax, edges: np.ndarray, hists: np.ndarray) -> list:
+    """One step histogram per layer, labelled and coloured from layer 1 up; the colours."""
+    colors = layer_colors(len(hists))
+    for l, (hist, color) in enumerate(zip(hists, colors), start=1):
+        ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+    return colors
 
 
 def cost_curve(ax, costs: np.ndarray, label: str, color=None, log: bool = True) -> None:

@@ -19,16 +19,25 @@ ACT_LABEL = {"sigmoid": "σ′(z) (sigmoid)", "tanh": "tanh′(z)"}
 @figure(
     "saturation_histograms",
     "saturation_units",
-    caption="One layer, standardized inputs, weights from N(0, 1) (red) or N(0, 1/n<sub>in</sub>) (blue), "
-    "for three numbers of inputs n<sub>in</sub>. Left: the pre-activations z of the N(0, 1) layer, "
-    "shaded where the units saturate: light grey only tanh units (3 < |z| < 6), dark grey both. Middle and "
-    "right: the local derivatives of the sigmoid and tanh units; a derivative near 0 passes almost "
+    caption="One layer, standardized inputs, weights from N(0, 1) (red) or N(0, "
+    "1/n<sub>in</sub>) (blue), for three numbers of inputs n<sub>in</sub>. Left: the "
+    "pre-activations z of the N(0, 1) layer, shaded where the units saturate: light grey "
+    "only tanh units ({{ saturation_units.tanh.threshold:.0f }} < |z| < "
+    "{{ saturation_units.sigmoid.threshold:.0f }}), dark grey both. Middle and right: the "
+    "local derivatives of the sigmoid and tanh units; a derivative near zero passes almost "
     "no gradient back.",
-    alt="A grid of nine histograms, one row per n_in = 10, 100 and 1000. Left column: the distribution of z "
-    "widens from a spread of about 3 to about 30, and more and more of it falls in the shaded "
-    "saturation zones beyond |z| = 3 and |z| = 6. Middle and right columns: for N(0, 1) weights the "
-    "derivatives pile up at zero, more so as n_in grows; for N(0, 1/n_in) weights they stay spread "
-    "towards their maximum, 0.25 for the sigmoid and 1 for tanh, whatever n_in.",
+    alt="A grid of nine histograms, one row per n_in = {{ saturation_units.n_in0 }}, "
+    "{{ saturation_units.n_in1 }} and {{ saturation_units.n_in2 }}. Left column: the "
+    "distribution of z widens, its variance growing from "
+    "{{ saturation_units.n10.normal.standardized.var_z:.0f }} to "
+    "{{ saturation_units.n1000.normal.standardized.var_z:.0f }}, and more and more of it "
+    "falls in the shaded saturation zones beyond |z| = "
+    "{{ saturation_units.tanh.threshold:.0f }} and |z| = "
+    "{{ saturation_units.sigmoid.threshold:.0f }}. Middle and right columns: for N(0, 1) "
+    "weights the derivatives pile up at zero, more so as n_in grows; for N(0, 1/n_in) "
+    "weights they stay spread towards their maximum, "
+    "{{ saturation_units.sigmoid.max_slope }} for the sigmoid and "
+    "{{ saturation_units.tanh.max_slope:g }} for tanh, whatever n_in.",
 )
 def histograms(res):
     n_ins = res["n_ins"]
@@ -78,14 +87,18 @@ def histograms(res):
 @figure(
     "saturation_vs_n_in",
     "saturation_units",
-    caption="How saturation grows with the number of inputs for N(0, 1) weights and standardized inputs. "
-    "Dots: measured; lines: predicted from z ~ N(0, n<sub>in</sub>). Left: the share of saturated "
-    "(example, unit) pairs. Right: the mean local derivative relative to its maximum; dotted: the "
-    "large-n<sub>in</sub> law, proportional to 1/√n<sub>in</sub>.",
-    alt="Two plots against n_in on a logarithmic axis from 1 to 1000. Left: the saturated share rises from "
-    "zero towards one, the tanh curve ahead of the sigmoid curve, with measured dots at 10, 100 and 1000 "
-    "on the lines. Right: the mean derivative over its maximum falls from near 1 and then along a "
-    "straight line of slope minus one half on the log-log axes, dots on the lines.",
+    caption="How saturation grows with the number of inputs for N(0, 1) weights and "
+    "standardized inputs. Dots: measured; lines: predicted from z ~ N(0, n<sub>in</sub>). "
+    "Left: the share of saturated (example, unit) pairs. Right: the mean local derivative "
+    "relative to its maximum; dotted: the large-n<sub>in</sub> law, proportional to "
+    "1/√n<sub>in</sub>.",
+    alt="Two plots against n_in on a logarithmic axis from a single input to "
+    "{{ saturation_units.n_in2 }}. Left: the saturated share rises from zero towards one, "
+    "the tanh curve ahead of the sigmoid curve, with measured dots at "
+    "{{ saturation_units.n_in0 }}, {{ saturation_units.n_in1 }} and "
+    "{{ saturation_units.n_in2 }} on the lines. Right: the mean derivative over its maximum "
+    "falls from near its maximum and then along a straight line of slope minus one half on "
+    "the log-log axes, dots on the lines.",
 )
 def versus_n_in(res):
     grid, n_ins = res["curve.n_in"], res["n_ins"]
@@ -134,14 +147,26 @@ def versus_n_in(res):
 @figure(
     "saturation_training",
     "saturation_training",
-    caption="A network with 256 inputs (the circle set seen through 256 noisy random mixtures of its two "
-    "coordinates), 16 hidden units and a sigmoid output, trained by full-batch gradient descent from "
-    "three first-layer initializations. Top: the training cost (dashed: the goal used to count "
-    "steps). Bottom: the share of saturated (example, hidden unit) pairs during training.",
-    alt="Four plots. Top row, cost against step on a log scale for sigmoid and tanh hidden layers: from "
-    "N(0, 1/n_in) and from tiny weights the cost drops below the dashed goal within a few hundred steps; "
-    "from N(0, 1) it falls slowly and stays well above the other two throughout. Bottom row: the share "
-    "of saturated pairs stays above one half for N(0, 1) weights and starts at zero for the other two.",
+    caption="A network with {{ saturation_training.n_in }} inputs (the circle set seen "
+    "through {{ saturation_training.n_in }} noisy random mixtures of its two coordinates), "
+    "{{ saturation_training.n_hidden }} hidden units and a sigmoid output, trained by "
+    "full-batch gradient descent from three first-layer initializations. Top: the training "
+    "cost (dashed: the goal used to count steps). Bottom: the share of saturated (example, "
+    "hidden unit) pairs during training.",
+    alt="Four plots. Top row, cost against step on a log scale for sigmoid and tanh hidden "
+    "layers: from N(0, 1/n_in) and from tiny weights the cost drops below the dashed goal "
+    "within a few hundred steps (sigmoid: after "
+    "{{ saturation_training.sigmoid.lecun.steps_to_goal }} and "
+    "{{ saturation_training.sigmoid.small.steps_to_goal }} steps; tanh: after "
+    "{{ saturation_training.tanh.lecun.steps_to_goal }} and "
+    "{{ saturation_training.tanh.small.steps_to_goal }}); from N(0, 1) it falls slowly and "
+    "stays well above the other two throughout. Bottom row: the share of saturated pairs "
+    "stays high for N(0, 1) weights (from "
+    "{{ saturation_training.sigmoid.normal.saturated_at_start:.0% }} to "
+    "{{ saturation_training.sigmoid.normal.saturated_at_end:.0% }} with sigmoid units, from "
+    "{{ saturation_training.tanh.normal.saturated_at_start:.0% }} to "
+    "{{ saturation_training.tanh.normal.saturated_at_end:.0% }} with tanh) and starts at "
+    "zero for the other two.",
 )
 def training(res):
     at = res["steps"]

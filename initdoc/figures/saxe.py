@@ -18,15 +18,21 @@ INIT_STYLE = {
     "saxe_learning_time",
     "saxe",
     caption="Epochs of full-batch gradient descent until the training loss of a deep linear "
-    "network falls to 1% of the loss of the zero map, with the learning rate chosen per depth and "
-    "task as the fastest of a grid. Each task is a random rank-8 map from 32 inputs to 8 outputs, "
-    "learned from both starts. Dots: one per task; line: their median; triangles at the top: no "
-    "rate reached the threshold within the budget. The shaded band is the deeper half of the "
-    "depths. N<sub>l</sub> counts layers including input and output, as in the paper.",
-    alt="Epochs against number of layers N_l from 3 to 32, both axes logarithmic. Blue scaled "
-    "Gaussian dots climb steeply, from about six epochs at 3 layers to several hundred at 32 "
-    "layers. Red orthogonal dots rise from about five epochs at 3 layers to about fifteen at 12 "
-    "layers and then stay level through the shaded deeper half.",
+    "network falls to {{ saxe.threshold:.0% }} of the loss of the zero map, with the "
+    "learning rate chosen per depth and task as the fastest of a grid. Each task is a "
+    "random rank-{{ saxe.n_out }} map from {{ saxe.n_in }} inputs to {{ saxe.n_out }} "
+    "outputs, learned from both starts. Dots: one per task; line: their median; triangles "
+    "at the top: no rate reached the threshold within the budget. The shaded band is the "
+    "deeper half of the depths. N<sub>l</sub> counts layers including input and output, as "
+    "in the paper.",
+    alt="Epochs against number of layers N_l from {{ saxe.n_layers_min }} to "
+    "{{ saxe.n_layers_max }}, both axes logarithmic. Blue scaled Gaussian dots climb "
+    "steeply, from a median of {{ saxe.gaussian.shallow:.0f }} epochs at "
+    "{{ saxe.n_layers_min }} layers to {{ saxe.gaussian.deep:.0f }} at "
+    "{{ saxe.n_layers_max }} layers. Red orthogonal dots rise from "
+    "{{ saxe.orthogonal.shallow:.0f }} epochs at {{ saxe.n_layers_min }} layers and then "
+    "stay nearly level through the shaded deeper half, ending at "
+    "{{ saxe.orthogonal.deep:.0f }}.",
 )
 def learning_time(res):
     N = res["n_layers"]
@@ -67,15 +73,18 @@ def learning_time(res):
 @figure(
     "saxe_singular_values",
     "saxe",
-    caption="Singular values of the product of L independent random n × n matrices (n = 200, ten "
-    "draws pooled; values below 10<sup>−14</sup>, the limit of double precision, are piled into "
-    "the first bar). Scaled Gaussian factors (blue): the spread widens with depth, most singular "
-    "values collapse towards 0 while a few grow large. Orthogonal factors (red line): every "
-    "singular value is 1 at every depth.",
-    alt="Four histograms, for products of 1, 4, 16 and 64 matrices, with a logarithmic horizontal "
-    "axis of singular value. For one Gaussian matrix the values spread from near 0 to 2; with more "
-    "factors the histogram moves left over many orders of magnitude while its right edge moves "
-    "past 10. A red vertical line at 1 marks the orthogonal products in every panel.",
+    caption="Singular values of the product of L independent random n × n matrices (n = "
+    "{{ saxe.spectrum_n }}, {{ saxe.realizations }} draws pooled; values at the limit of "
+    "double precision and below are piled into the first bar). Scaled Gaussian factors "
+    "(blue): the spread widens with depth, most singular values collapse towards zero while "
+    "a few grow large. Orthogonal factors (red line): every singular value is exactly one, "
+    "at every depth.",
+    alt="Histograms for products of one to {{ saxe.spectrum_depth_max }} matrices, with a "
+    "logarithmic horizontal axis of singular value. For one Gaussian matrix the values "
+    "spread from near zero to {{ saxe.gaussian.L1.max:.1f }}; with more factors the "
+    "histogram moves left over many orders of magnitude while its right edge moves out to "
+    "{{ saxe.gaussian.L64.max:.0f }}. A red vertical line at one marks the orthogonal "
+    "products in every panel.",
 )
 def singular_values(res):
     depths = res["spectrum_depths"]

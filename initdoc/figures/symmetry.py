@@ -13,13 +13,14 @@ SHOWN = ["zero_tanh", "zero_sigmoid", "constant_tanh", "zero_w_random_b_tanh", "
 @figure(
     "symmetry_weights",
     "symmetry",
-    caption="Each hidden unit's weights during training, one colour per unit. Where the units start "
-    "equal and the biases are zero, the four lines lie on top of each other for the whole run; "
-    "random biases or random weights pull them apart.",
-    alt="Ten small line plots in two rows. Top row: the first incoming weight of each of four hidden "
-    "units against training step; bottom row: each unit's outgoing weight. For zero weights with "
-    "tanh the lines stay flat at zero; for zero weights with sigmoid and for constant weights the "
-    "four lines move but coincide; with random biases or Glorot weights they separate.",
+    caption="Each hidden unit's weights during training, one colour per unit. Where the "
+    "units start equal and the biases are zero, the {{ symmetry.n_hidden }} lines lie on "
+    "top of each other for the whole run; random biases or random weights pull them apart.",
+    alt="Ten small line plots in two rows. Top row: the first incoming weight of each of "
+    "{{ symmetry.n_hidden }} hidden units against training step; bottom row: each unit's "
+    "outgoing weight. For zero weights with tanh the lines stay flat at zero; for zero "
+    "weights with sigmoid and for constant weights the {{ symmetry.n_hidden }} lines move "
+    "but coincide; with random biases or Glorot weights they separate.",
 )
 def weights(res):
     steps = res["steps"]
@@ -50,13 +51,14 @@ def weights(res):
 @figure(
     "symmetry_boundaries",
     "symmetry",
-    caption="Probability of the inner class after training, over the input plane (red: inner class, "
-    "blue: outer ring; black line: the 0.5 boundary). Identical hidden units can only draw "
-    "a straight boundary, or none at all.",
-    alt="Six heatmaps of the predicted probability over the square from -5 to 5 with the circle data "
-    "on top. Zero weights with relu or tanh give a uniform colour and no boundary; zero weights "
-    "with sigmoid and constant weights give a straight boundary; random biases and Glorot weights "
-    "give a closed boundary around the inner class.",
+    caption="Probability of the inner class after training, over the input plane (red: "
+    "inner class, blue: outer ring; black line: the boundary P = ½). Identical hidden units "
+    "can only draw a straight boundary, or none at all.",
+    alt="Six heatmaps of the predicted probability over the square from "
+    "−{{ symmetry.extent:g }} to {{ symmetry.extent:g }} with the circle data on top. Zero "
+    "weights with relu or tanh give a uniform colour and no boundary; zero weights with "
+    "sigmoid and constant weights give a straight boundary; random biases and Glorot "
+    "weights give a closed boundary around the inner class.",
 )
 def boundaries(res):
     cases = ["zero_relu", *SHOWN]
@@ -75,11 +77,13 @@ def boundaries(res):
 @figure(
     "symmetry_costs",
     "symmetry",
-    caption="Training cost of every case. The dashed line is the cost of always predicting the share "
-    "of the inner class, which the symmetric networks cannot beat by much.",
-    alt="Cost against training step on a log scale for eight cases. The zero-weight relu and tanh "
-    "networks stay flat at the base-rate cost; zero sigmoid and constant weights level off a little "
-    "below it; random biases and Glorot weights fall by two orders of magnitude.",
+    caption="Training cost of every case. The dashed line is the cost of always predicting "
+    "the share of the inner class, which the symmetric networks cannot beat by much.",
+    alt="Cost against training step on a log scale for eight cases. The zero-weight relu "
+    "and tanh networks stay flat at the base-rate cost; zero sigmoid and constant weights "
+    "level off a little below it; random biases and Glorot weights fall far below it, to "
+    "{{ symmetry.zero_w_random_b_tanh.final_cost:.3f }} and "
+    "{{ symmetry.random_tanh.final_cost:.3f }}.",
 )
 def costs(res):
     fig, axes = plots.new_figure(1, 1, width=8, height=3.2)

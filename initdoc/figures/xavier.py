@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from initdoc import probe
 from initdoc.experiments.xavier import SCHEMES
 from initdoc.figures import plots
 from initdoc.pipeline.registry import figure
 
 HISTOGRAMS = ["normal_1", "normal_small", "standard", "lecun", "glorot_normal", "glorot_uniform"]
-LAYER_COLORS = [plots.COLORS[c] for c in ("purple", "vermillion", "orange", "green", "blue")]
 SCHEME_COLORS = dict(
     zip(
         SCHEMES,
@@ -23,14 +23,19 @@ WELL_SCALED = ["lecun", "glorot_normal", "glorot_uniform", "tanh_gain"]
 PEAK = 6.0  # y-limit of the activation histograms; taller peaks are cut and marked
 
 
+def sub(n: int) -> str:
+    """`n` in subscript digits: 5 as ₅, for a layer's index in a formula."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _layer_histograms(ax, edges, hists, peak=None):
     """One step line per layer, coloured from layer 1 to layer L."""
     middle = len(edges) // 2
     crowded_middle = peak is not None and hists[:, middle - 3 : middle + 3].max() > peak
     x, ha = (0.03, "left") if crowded_middle else (0.5, "center")
     cut = 0
-    for l, (hist, color) in enumerate(zip(hists, LAYER_COLORS), start=1):
-        ax.stairs(hist, edges, color=color, lw=1.3, label=f"layer {l}")
+    colors = plots.layer_stairs(ax, edges, hists)
+    for l, (hist, color) in enumerate(zip(hists, colors), start=1):
         if peak is not None and hist.max() > peak:
             ax.text(
                 x,
@@ -47,98 +52,100 @@ def _layer_histograms(ax, edges, hists, peak=None):
         ax.set_ylim(0, peak)
 
 
+def _scheme_panels(
+    res, name: str, title, xlabel: str, peak=None, sharey=False, legend="upper right"
+):
+    """One panel per scheme of HISTOGRAMS, the histograms `name` ('a' or 'g') of every layer; each
+    panel titled `title(key)`."""
+    fig, axes = plots.new_figure(2, 3, width=9, height=5.2, sharex=True, sharey=sharey)
+    for ax, key in zip(axes.flat, HISTOGRAMS):
+        _layer_histograms(ax, res[f"{name}_edges"], res[f"{key}.{name}_hist"], peak=peak)
+        ax.set_title(f"{SCHEMES[key][0]}\n{title(key)}")
+    for ax in axes[1]:
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("density")
+    axes[0, -1].legend(loc=legend)
+    return fig
+
+
 @figure(
     "xavier_forward_hist",
     "xavier",
-    caption="Histograms of the activations a = tanh(z) of each hidden layer of the five-layer "
-    "tanh network "
-    "at initialization, one panel per scheme. N(0, 1) pushes most units to ±1 (saturation); "
-    "N(0, 0.01²) and the 'standard' uniform rule shrink the activations layer after layer; under "
-    "LeCun and Glorot they narrow too, but slowly. Peaks taller than the panel are cut and their "
-    "height is written in the corner.",
-    alt="Six panels of activation histograms, five coloured lines each for layers 1 to 5, over "
-    "the range "
-    "-1 to 1. N(0,1): two tall spikes at -1 and +1 in every layer. N(0, 0.01 squared): a narrow "
-    "spike at 0 that gets narrower with depth. Standard uniform: bell shapes that narrow quickly "
-    "with "
-    "depth. LeCun, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually from "
-    "layer 1 to layer 5.",
+    caption="Histograms of the activations a = tanh(z) of each hidden layer of the "
+    "{{ xavier.L }}-layer tanh network at initialization, one panel per scheme. N(0, 1) "
+    "pushes most units to the ends of tanh's range (saturation); N(0, "
+    "{{ xavier.small_std }}²) and the 'standard' uniform rule shrink the activations layer "
+    "after layer; under LeCun and Glorot they narrow too, but slowly. Peaks taller than the "
+    "panel are cut and their height is written in the corner.",
+    alt="Six panels of activation histograms, {{ xavier.L }} coloured lines each for layers "
+    "1 to {{ xavier.L }}, over the range of tanh. N(0,1): two tall spikes at both ends of "
+    "the range in every layer. N(0, {{ xavier.small_std }} squared): a narrow spike at zero "
+    "that gets narrower with depth. Standard uniform: bell shapes that narrow quickly with "
+    "depth. LeCun, Glorot normal and Glorot uniform: wide bell shapes that narrow gradually "
+    "from layer 1 to layer {{ xavier.L }}.",
 )
 def forward_hist(res):
-    fig, axes = plots.new_figure(2, 3, width=9, height=5.2, sharex=True)
-    edges = res["a_edges"]
-    for ax, key in zip(axes.flat, HISTOGRAMS):
-        _layer_histograms(ax, edges, res[f"{key}.a_hist"], peak=PEAK)
-        ax.set_title(
-            f"{SCHEMES[key][0]}\nVar(a₅)/Var(a₁) = {res.values[f'{key}.forward_ratio']:.2g}"
-        )
-    for ax in axes[1]:
-        ax.set_xlabel("activation a = tanh(z)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("density")
-    axes[0, -1].legend(loc="upper right")
-    return fig
+    top = sub(res.values["L"])
+    return _scheme_panels(
+        res,
+        "a",
+        lambda key: f"Var(a{top})/Var(a₁) = {res.values[f'{key}.forward_ratio']:.2g}",
+        "activation a = tanh(z)",
+        peak=PEAK,
+    )
 
 
 @figure(
     "xavier_backward_hist",
     "xavier",
-    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a log "
-    "scale relative to "
-    "the root mean square gradient of layer 5 (0 means 'as large as in layer 5'). A layer whose "
-    "histogram sits to the left of layer 5 gets smaller gradients: ten times smaller per unit step "
-    "on the axis. Under N(0, 1) they sit to the right: the gradients grow on their way to the "
-    "input.",
-    alt="Six panels of histograms of log10 of the gradient magnitude, five coloured lines for "
-    "layers 1 to 5. "
-    "N(0,1): each layer lies to the right of the one above it, layer 1 furthest right. "
-    "N(0, 0.01 squared): the layers are spread far apart to the left, layer 1 furthest left. "
-    "Standard uniform: layer 1 about one unit left of layer 5. LeCun and both Glorot panels: the "
-    "five histograms overlap, layer 1 shifted a little to the left.",
+    caption="Histograms of the backpropagated gradients dL/da of each hidden layer, on a "
+    "log scale relative to the root mean square gradient of the last hidden layer, layer "
+    "{{ xavier.L }} (zero means 'as large as in the last layer'). A layer whose histogram "
+    "sits to the left of the last layer's gets smaller gradients: ten times smaller per "
+    "unit step on the axis. Under N(0, 1) they sit to the right: the gradients grow on "
+    "their way to the input.",
+    alt="Six panels of histograms of log10 of the gradient magnitude, {{ xavier.L }} "
+    "coloured lines for layers 1 to {{ xavier.L }}. N(0,1): each layer lies to the right of "
+    "the one above it, layer 1 furthest right. N(0, {{ xavier.small_std }} squared): the "
+    "layers are spread far apart to the left, layer 1 furthest left. Standard uniform: "
+    "layer 1 clearly left of the last layer, its gradient variance "
+    "{{ xavier.standard.backward_ratio:.2g }} times the last layer's. LeCun and both Glorot "
+    "panels: the {{ xavier.L }} histograms overlap, layer 1 shifted a little to the left.",
 )
 def backward_hist(res):
-    fig, axes = plots.new_figure(2, 3, width=9, height=5.2, sharex=True, sharey=True)
-    edges = res["g_edges"]
-    for ax, key in zip(axes.flat, HISTOGRAMS):
-        _layer_histograms(ax, edges, res[f"{key}.g_hist"])
-        ax.set_title(
-            f"{SCHEMES[key][0]}\nVar(dL/da₁)/Var(dL/da₅) = "
-            f"{res.values[f'{key}.backward_ratio']:.2g}"
-        )
-    for ax in axes[1]:
-        ax.set_xlabel("log₁₀ |dL/da| − log₁₀ rms(dL/da₅)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("density")
-    axes[0, -1].legend(loc="upper left")
-    return fig
+    top = sub(res.values["L"])
+    return _scheme_panels(
+        res,
+        "g",
+        lambda key: f"Var(dL/da₁)/Var(dL/da{top}) = {res.values[f'{key}.backward_ratio']:.2g}",
+        f"log₁₀ |dL/da| − log₁₀ rms(dL/da{top})",
+        sharey=True,
+        legend="upper left",
+    )
 
 
 @figure(
     "xavier_variance",
     "xavier",
     caption="Variance per hidden layer. Left: the activations; middle: the gradients dL/da, "
-    "divided by their "
-    "variance in layer 5; right: the well-scaled schemes of the left panel on a linear scale, "
-    "divided by "
-    "their layer-1 value. Solid lines with dots are measured; dotted lines (mostly hidden under "
-    "the "
-    "solid ones) are the prediction that treats each z as normal and propagates its variance "
-    "through "
-    "tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the forward variance "
-    "nearly "
-    "flat, and under it the gradients grow towards the input.",
-    alt="Three line plots against hidden layer 1 to 5. Left, log scale, seven schemes: N(0,1) "
-    "flat near 1; "
-    "N(0, 0.01 squared) falls by orders of magnitude every layer; standard uniform falls "
-    "steadily; LeCun "
-    "and both Glorot lines fall slowly; the tanh-gain line stays nearly flat. Middle, log scale: "
-    "relative "
-    "gradient variance; N(0,1) rises steeply towards layer 1, N(0, 0.01 squared) falls steeply, "
-    "standard "
-    "falls steadily, LeCun and Glorot fall a little, tanh gain rises a little. Right, linear "
-    "scale: "
-    "LeCun and both Glorot lines fall to about a quarter of their layer-1 value by layer 5, the "
-    "tanh-gain line to about two thirds.",
+    "divided by their variance in the last hidden layer, layer {{ xavier.L }}; right: the "
+    "well-scaled schemes of the left panel on a linear scale, divided by their layer-1 "
+    "value. Solid lines with dots are measured; dotted lines (mostly hidden under the solid "
+    "ones) are the prediction that treats each z as normal and propagates its variance "
+    "through tanh, computed from the drawn weights. Only the tanh gain 5/3 keeps the "
+    "forward variance nearly flat, and under it the gradients grow towards the input.",
+    alt="Three line plots against hidden layer 1 to {{ xavier.L }}. Left, log scale, seven "
+    "schemes: N(0,1) flat near {{ xavier.normal_1.var_aL:.2f }}; N(0, "
+    "{{ xavier.small_std }} squared) falls by orders of magnitude every layer; standard "
+    "uniform falls steadily; LeCun and both Glorot lines fall slowly; the tanh-gain line "
+    "stays nearly flat. Middle, log scale: relative gradient variance; N(0,1) rises steeply "
+    "towards layer 1, to {{ xavier.normal_1.backward_ratio:.0f }} times the last layer's, "
+    "N(0, {{ xavier.small_std }} squared) falls steeply, standard falls steadily, LeCun and "
+    "Glorot fall a little, tanh gain rises a little. Right, linear scale: the LeCun line "
+    "falls to {{ xavier.lecun.forward_ratio:.2f }} of its layer-1 value by the last layer "
+    "and the Glorot normal line to {{ xavier.glorot_normal.forward_ratio:.2f }}, the "
+    "tanh-gain line only to {{ xavier.tanh_gain.forward_ratio:.2f }}.",
 )
 def variance(res):
     fig, axes = plots.new_figure(1, 3, width=10.5, height=3.6)
@@ -155,7 +162,7 @@ def variance(res):
             right.plot(layers, var_a / var_a[0], style, color=color, ms=4)
     left.plot([], [], ":", color="0.4", lw=2, label="dotted: predicted")
     left.set_ylabel("Var(a) of the layer")
-    middle.set_ylabel("Var(dL/da) / Var(dL/da₅)")
+    middle.set_ylabel(f"Var(dL/da) / Var(dL/da{sub(res.values['L'])})")
     right.set_ylabel("Var(a) / Var(a₁)")
     right.set_ylim(0, 1.05)
     for ax in (left, middle):
@@ -170,15 +177,14 @@ def variance(res):
 @figure(
     "xavier_deep",
     "xavier",
-    caption="The same question fifty layers deep. Under LeCun N(0, 1/n_in) the variance of the "
-    "tanh "
-    "activations never settles: it keeps falling, roughly as 1/(2l) (grey dashed line). With the "
-    "tanh gain 5/3 it settles after a few layers. Dotted: the normal-z prediction.",
-    alt="Log-log plot of the activation variance against hidden layer 1 to 50. The LeCun line "
-    "falls "
-    "steadily, parallel to a dashed 1/(2l) line, and ends a little below it. The tanh-gain line "
-    "drops "
-    "a little over the first few layers and then stays flat. Dotted prediction lines follow both.",
+    caption="The same question {{ xavier.deep_L }} layers deep. Under LeCun N(0, 1/n_in) "
+    "the variance of the tanh activations never settles: it keeps falling, roughly as "
+    "1/(2l) (grey dashed line). With the tanh gain 5/3 it settles after a few layers. "
+    "Dotted: the normal-z prediction.",
+    alt="Log-log plot of the activation variance against hidden layer 1 to "
+    "{{ xavier.deep_L }}. The LeCun line falls steadily, parallel to a dashed 1/(2l) line, "
+    "and ends a little below it. The tanh-gain line drops a little over the first few "
+    "layers and then stays flat. Dotted prediction lines follow both.",
 )
 def deep(res):
     fig, axes = plots.new_figure(1, 1, width=6.5, height=3.4)
@@ -206,23 +212,27 @@ GAIN_LABELS = {"gain_1": "gain 1 (Glorot)", "gain_tanh": "gain 5/3"}
 @figure(
     "xavier_tanh_gain",
     "tanh_gain",
-    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] (solid) and "
-    "the "
-    "backpropagated E[δ²] relative to the last hidden layer (dashed), layer by layer, for Glorot's "
-    "variance (gain 1) and for it times the square of PyTorch's tanh gain 5/3. Right: the ratio "
-    "over the whole depth against the gain, forward (last hidden layer over the first) and "
-    "backward "
-    "(first over last); dots are medians over independent draws, bars their range, and between the "
-    "dotted lines the probe calls a signal held. Raising the gain keeps more of the forward signal "
-    "and turns the gradient from shrinking to growing: gain 1 loses both, 5/3 keeps the forward "
-    "signal and multiplies the gradient by thousands.",
-    alt="Two panels. Left, log scale against the hidden layer: with gain 1 both the forward and "
-    "the backward lines fall steadily, ending two orders of magnitude down; with gain 5/3 the "
-    "forward line drops a little and stays flat, while the backward line climbs steadily towards "
-    "the input, ending thousands of times higher. Right, log scale against the gain from 1 to 5/3: "
-    "the forward ratio rises slowly from about a hundredth to below one; the backward ratio rises "
-    "steeply from about a hundredth through 1 to thousands; both lie inside the dotted band only "
-    "for gains in between.",
+    caption="A deep tanh stack, forward and backward. Left: the forward signal E[z²] "
+    "(solid) and the backpropagated E[δ²] relative to the last hidden layer (dashed), layer "
+    "by layer, for Glorot's variance (gain {{ tanh_gain.gain_lowest:g }}) and for it times "
+    "the square of PyTorch's tanh gain 5/3. Right: the ratio over the whole depth against "
+    "the gain, forward (last hidden layer over the first) and backward (first over last); "
+    "dots are medians over independent draws, bars their range, and between the dotted "
+    "lines the probe calls a signal held. Raising the gain keeps more of the forward signal "
+    "and turns the gradient from shrinking to growing: gain {{ tanh_gain.gain_lowest:g }} "
+    "loses both, 5/3 keeps the forward signal and multiplies the gradient by "
+    "{{ tanh_gain.gain_tanh.backward:.0f }}.",
+    alt="Two panels. Left, log scale against the hidden layer: with gain "
+    "{{ tanh_gain.gain_lowest:g }} both the forward and the backward lines fall steadily, "
+    "ending at {{ tanh_gain.gain_1.forward:.2g }} and {{ tanh_gain.gain_1.backward:.2g }} "
+    "of their start; with gain 5/3 the forward line drops a little and stays flat, while "
+    "the backward line climbs steadily towards the input, ending "
+    "{{ tanh_gain.gain_tanh.backward:.0f }} times higher. Right, log scale against the gain "
+    "from {{ tanh_gain.gain_lowest:g }} to 5/3: the forward ratio rises slowly from "
+    "{{ tanh_gain.gain_1.forward:.2g }} to {{ tanh_gain.gain_tanh.forward:.2f }}; the "
+    "backward ratio rises steeply from {{ tanh_gain.gain_1.backward:.2g }} through one to "
+    "{{ tanh_gain.gain_tanh.backward:.0f }}; both lie inside the dotted band only for gains "
+    "in between.",
 )
 def tanh_gain_depth(res):
     fig, axes = plots.new_figure(1, 2, width=9.5, height=3.6)
@@ -245,7 +255,7 @@ def tanh_gain_depth(res):
         median = np.median(r, axis=1)
         err = [median - r.min(axis=1), r.max(axis=1) - median]
         right.errorbar(gains, median, yerr=err, fmt="o-", ms=4, color=color, label=label)
-    for bound in (0.1, 10):
+    for bound in (probe.VANISH, probe.EXPLODE):
         right.axhline(bound, ls=":", color="0.4")
     right.set_yscale("log")
     right.set_xlabel("gain (standard deviation × gain)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from pathlib import Path
 
 from initdoc.errors import UserError
@@ -64,11 +63,11 @@ def clean() -> int:
     """Remove what the build wrote in figures/ and the experiment cache (every scale's), and
     nothing else.
 
-    Exit status 0, or 1 if a removal failed. A file the build did not write, or that changed
-    since, is kept and named.
+    Exit status 0; a removal that failed is a UserError naming the files, after both folders
+    were tried. A file the build did not write, or that changed since, is kept and named.
     """
     root = project_root()
-    status = 0
+    failed = []
     scaled = [f(name) for name in SCALES[1:] for f in (figures_dir, cache_dir)]  # if built
     for folder in (figures_dir(SCALES[0]), cache_dir(SCALES[0]), *filter(Path.exists, scaled)):
         shown = folder.relative_to(root).as_posix()
@@ -78,9 +77,10 @@ def clean() -> int:
             print(f"  kept, changed since the build wrote them: {', '.join(done.changed)}")
         if done.foreign:
             print(f"  kept, not written by the build: {', '.join(done.foreign)}")
-        for failure in done.failed:
-            print(f"initdoc: error: cannot remove {shown}/{failure}", file=sys.stderr)
-            status = 1
+        failed += [f"{shown}/{failure}" for failure in done.failed]
     with contextlib.suppress(OSError):  # .cache/ itself, if nothing else is in it
         cache_dir().parent.rmdir()
-    return status
+    if failed:
+        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+        raise UserError(f"cannot remove {'; '.join(failed[:3])}{more}")
+    return 0

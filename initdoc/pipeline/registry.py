@@ -34,12 +34,10 @@ class Experiment:
 
     def __call__(self, **overrides) -> Result:
         """Run uncached, with optional parameter overrides."""
-        extra = set(overrides) - set(self.params)
+        extra = sorted(set(overrides) - set(self.params))
         if extra:
-            raise UserError(
-                f"experiment '{self.name}' has no parameter {', '.join(sorted(extra))}; "
-                f"it takes: {', '.join(sorted(self.params))}"
-            )
+            message = unknown("parameter", extra[0], sorted(self.params))
+            raise UserError(f"experiment '{self.name}': {message}")
         return self.run(np.random.default_rng(self.seed), **{**self.params, **overrides})
 
 
@@ -118,9 +116,11 @@ def load_all() -> None:
         for info in pkgutil.iter_modules(pkg.__path__):
             importlib.import_module(f"{package}.{info.name}")
     _loaded = True
-    missing = {f.experiment for f in FIGURES.values()} - set(EXPERIMENTS)
-    if missing:
-        raise ValueError(f"figures refer to unknown experiments: {', '.join(sorted(missing))}")
+    for fig in FIGURES.values():
+        if fig.experiment not in EXPERIMENTS:
+            raise ValueError(
+                f"figure '{fig.name}': {unknown('experiment', fig.experiment, EXPERIMENTS)}"
+            )
 
 
 def get_experiment(name: str) -> Experiment:

@@ -1,4 +1,5 @@
-"""Page weight: each page's own bytes (its HTML, the figures and widget data it references) against a budget."""
+"""Page weight: each page's own bytes (its HTML, the figures and widget data it references)
+against a budget."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ class _References(HTMLParser):
 
 @dataclass
 class Weight:
-    """One page's bytes: its HTML, its figures (images) and its data (JSON), with the files counted."""
+    """One page's bytes: its HTML, its figures (images) and its data (JSON), with the files
+    counted."""
 
     page: str
     html: int
@@ -76,7 +78,8 @@ def page_files(site: Path, html: Path) -> list[Path]:
 
 
 def pages(site: Path) -> list[Path]:
-    """The HTML file of every page of the built site in `site` (not 404.html, nor theme or data files)."""
+    """The HTML file of every page of the built site in `site` (not 404.html, nor theme or data
+    files)."""
     found = []
     for html in sorted(site.rglob("*.html")):
         rel = html.relative_to(site).as_posix()
@@ -103,7 +106,8 @@ def weigh(site: Path) -> list[Weight]:
 def table(weights: list[Weight], budget: int = BUDGET) -> str:
     """The weights as a plain-text table, in kB, flagging pages over `budget`."""
     rows = [
-        f"{'page':<28} {'HTML':>8} {'figures':>9} {'data':>8} {'total':>9}   (kB; budget {budget / 1e3:.0f} kB)"
+        f"{'page':<28} {'HTML':>8} {'figures':>9} {'data':>8} {'total':>9}   "
+        f"(kB; budget {budget / 1e3:.0f} kB)"
     ]
     for w in weights:
         flag = "  OVER BUDGET" if w.total > budget else ""

@@ -18,7 +18,7 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
-from initdoc.errors import UserError
+from initdoc.errors import UserError, unknown
 from initdoc.pipeline import written
 from initdoc.site.tables import TABLES
 
@@ -57,6 +57,7 @@ VERDICT = re.compile(r"verdict:\s*([a-z][a-z0-9_]*\.[a-z0-9_]+)(?:\.(outcome|sen
 MATH = re.compile(r"(\$[^$]+\$)")
 SAFE_MATH = re.compile(r"\$[A-Za-z0-9\\_^{}(),.=+\- ]+\$")
 FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+(\.card)?\.(svg|png|json)")
+WORD_REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")  # in a caption or alt text: values only
 SAFE_CAPTION_TAGS = re.compile(r"&lt;(/?)(sup|sub|em|strong)&gt;")
 
 
@@ -92,6 +93,7 @@ def load(figures_dir: Path) -> tuple[dict, dict]:
                     f"{file} is missing or not what the build drew (changed since); "
                     "run `python -m initdoc build` to draw it again"
                 )
+        figure_words(name, fig, values)  # an unknown reference in its words stops the build here
     return values, figures
 
 
@@ -99,14 +101,14 @@ def _read(path: Path) -> dict:
     """A JSON object from a file the build wrote; a PageReferenceError saying what to run if not."""
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except FileNotFoundError as err:
         raise PageReferenceError(
             f"{path} is missing: run `make figures` (python -m initdoc build) first"
-        ) from None
+        ) from err
     except (ValueError, UnicodeDecodeError) as err:
         raise PageReferenceError(
             f"{path} is damaged ({err}); run `python -m initdoc build` to rewrite it"
-        ) from None
+        ) from err
     if not isinstance(found, dict):
         raise PageReferenceError(
             f"{path} holds a {type(found).__name__}, not an object of names; "
@@ -156,7 +158,7 @@ def verdict_words(name: str, part: str | None, verdicts: dict, page_uri: str) ->
     """A verdict's sentence (the default), its outcome or its claim, escaped (`verdict_text`)."""
     if name not in verdicts:
         raise PageReferenceError(
-            f"{page_uri}: unknown verdict '{name}' (see figures/verdicts.json)"
+            f"{page_uri}: {unknown('verdict', name, verdicts, see='figures/verdicts.json')}"
         )
     return verdict_text(verdicts[name][part or "sentence"])
 
@@ -223,9 +225,9 @@ def _link(fig: dict, page_uri: str) -> str:
     return posixpath.relpath(fig["file"], posixpath.dirname(page_uri) or ".")
 
 
-def _alt(fig: dict) -> str:
-    """The figure's alt text, escaped for a Markdown image."""
-    return html.escape(fig["alt"], quote=True).replace("[", "&#91;").replace("]", "&#93;")
+def _alt(text: str) -> str:
+    """Alt text, escaped for a Markdown image."""
+    return html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def caption(text: str) -> str:
@@ -233,17 +235,43 @@ def caption(text: str) -> str:
     return SAFE_CAPTION_TAGS.sub(r"<\1\2>", html.escape(text, quote=False))
 
 
-def thumbnail_markdown(fig: dict, page_uri: str) -> str:
+def plain(shown: str) -> str:
+    """A value as `format_value` shows it, as plain text for alt text: 10<sup>−3</sup> as 10^−3."""
+    return html.unescape(re.sub(r"<sup>(.*?)</sup>", r"^\1", shown))
+
+
+def figure_words(name: str, fig: dict, values: dict) -> tuple[str, str]:
+    """A figure's caption (HTML, see `caption`) and alt text (plain text), each with its
+    `{{ experiment.value }}` references expanded; an unknown one raises, naming the figure."""
+
+    def expand_words(text: str, part: str, escape, show) -> str:
+        pieces, end = [], 0
+        for match in WORD_REFERENCE.finditer(text):
+            pieces.append(escape(text[end : match.start()]))
+            pieces.append(show(value_text(match[1], values, f"figure '{name}' ({part})")))
+            end = match.end()
+        return "".join([*pieces, escape(text[end:])])
+
+    return (
+        expand_words(fig["caption"], "caption", caption, str),
+        expand_words(fig["alt"], "alt text", str, plain),
+    )
+
+
+def thumbnail_markdown(name: str, fig: dict, page_uri: str, values: dict) -> str:
     """A small uncaptioned image with the figure's alt text, for cards and maps."""
-    return f"![{_alt(fig)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}"
+    _, alt = figure_words(name, fig, values)
+    return f"![{_alt(alt)}]({_link(fig, page_uri)}){{ .initdoc-thumbnail }}"
 
 
-def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
-    """A captioned figure with alt text, its link relative to the page."""
+def figure_markdown(name: str, fig: dict, page_uri: str, values: dict) -> str:
+    """A captioned figure with alt text, its link relative to the page; the references in its
+    words quote `values`."""
+    words, alt = figure_words(name, fig, values)
     return (
         f'<figure class="initdoc-figure" id="fig-{name}" markdown="span">\n'
-        f"  ![{_alt(fig)}]({_link(fig, page_uri)})\n"
-        f'  <figcaption markdown="span">{caption(fig["caption"])}</figcaption>\n'
+        f"  ![{_alt(alt)}]({_link(fig, page_uri)})\n"
+        f'  <figcaption markdown="span">{words}</figcaption>\n'
         f"</figure>"
     )
 
@@ -251,9 +279,7 @@ def figure_markdown(name: str, fig: dict, page_uri: str) -> str:
 def table_markdown(name: str, page_uri: str) -> str:
     """A table generated from Python (initdoc.site.tables); it may quote values itself."""
     if name not in TABLES:
-        raise PageReferenceError(
-            f"{page_uri}: unknown table '{name}'; known: {', '.join(sorted(TABLES))}"
-        )
+        raise PageReferenceError(f"{page_uri}: {unknown('table', name, sorted(TABLES))}")
     return TABLES[name]()
 
 
@@ -267,14 +293,35 @@ def code_block(match: re.Match, page_uri: str, values: dict) -> str:
                 "write {{ code: experiment.value, experiment.other }}"
             )
         if name not in values:
-            raise PageReferenceError(
-                f"{page_uri}: unknown value '{name}' (see figures/results.json)"
-            )
+            raise PageReferenceError(f"{page_uri}: {unknown_value(name, values)}")
     lines = "\n".join(str(values[name]) for name in names).splitlines()
     longest = max((len(run) for run in re.findall(r"`+", "\n".join(lines))), default=0)
     fence, indent = "`" * max(3, longest + 1), match["cindent"]
     body = [f"{indent}{line}" if line else "" for line in lines]
     return "\n".join([f"{indent}{fence}{match['lang'] or 'text'}", *body, f"{indent}{fence}"])
+
+
+def unknown_value(name: str, values: dict) -> str:
+    """ "unknown value 'NAME' (see figures/results.json)", with a near match if there is one."""
+    return unknown("value", name, values, see="figures/results.json")
+
+
+def value_text(body: str, values: dict, where: str) -> str:
+    """The value a reference's body `experiment.value` or `experiment.value:spec` names, formatted
+    (`format_value`); an unknown name or a bad spec raises, saying `where`."""
+    match = VALUE.match(body)
+    if not match:
+        raise PageReferenceError(
+            f"{where}: cannot read reference '{{{{ {body} }}}}'; write {{{{ experiment.value }}}} "
+            "or {{ experiment.value:.2f }}"
+        )
+    name, spec = match.groups()
+    if name not in values:
+        raise PageReferenceError(f"{where}: {unknown_value(name, values)}")
+    try:
+        return format_value(values[name], spec)
+    except (ValueError, TypeError, OverflowError) as err:
+        raise PageReferenceError(f"{where}: bad format '{spec}' for '{name}': {err}") from err
 
 
 def expand(
@@ -296,25 +343,15 @@ def expand(
             return verdict_words(m.group(1), m.group(2), verdicts or {}, page_uri)
         if m := FIGURE.match(body):
             kind, name = m.groups()
-            if name not in figures or figures[name]["file"].endswith(".json"):
-                raise PageReferenceError(
-                    f"{page_uri}: unknown figure '{name}' (see `python -m initdoc list`)"
-                )
+            drawn = [k for k, fig in figures.items() if not fig["file"].endswith(".json")]
+            if name not in drawn:
+                message = unknown("figure", name, drawn, see="`python -m initdoc list`")
+                raise PageReferenceError(f"{page_uri}: {message}")
             if kind == "thumbnail":
-                return thumbnail_markdown(figures[name], page_uri)
-            return figure_markdown(name, figures[name], page_uri)
-        if m := VALUE.match(body):
-            name, spec = m.group(1), m.group(2)
-            if name not in values:
-                raise PageReferenceError(
-                    f"{page_uri}: unknown value '{name}' (see figures/results.json)"
-                )
-            try:
-                return format_value(values[name], spec)
-            except (ValueError, TypeError, OverflowError) as err:
-                raise PageReferenceError(
-                    f"{page_uri}: bad format '{spec}' for '{name}': {err}"
-                ) from None
+                return thumbnail_markdown(name, figures[name], page_uri, values)
+            return figure_markdown(name, figures[name], page_uri, values)
+        if VALUE.match(body):
+            return value_text(body, values, page_uri)
         if re.match(r"code\b", body):
             raise PageReferenceError(
                 f"{page_uri}: '{{{{ {body} }}}}' must stand alone on its line "

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from initdoc import nn, schemes
+from initdoc.errors import UserError
 from initdoc.pipeline import build, snapshot
+from initdoc.tools.scratch import scratch
 
 SIZES = [784, 300, 300, 300, 300, 10]  # the MNIST-sized network
 ACTIVATIONS = ["tanh"] * 4 + ["softmax"]
@@ -41,7 +43,8 @@ def timed_site(root: Path) -> float:
         text=True,
     )
     if proc.returncode != 0:
-        raise SystemExit(f"bench: mkdocs build failed:\n{proc.stdout}{proc.stderr}")
+        print(f"{proc.stdout}{proc.stderr}", file=sys.stderr)
+        raise UserError(f"mkdocs build failed (exit {proc.returncode}); see its output above")
     return time.perf_counter() - start
 
 
@@ -326,8 +329,7 @@ def main(
     lab_only: bool = False,
 ) -> int:
     """Print the benchmark tables; the builds run a snapshot of the code, in a child process."""
-    tmp = Path(tempfile.mkdtemp(prefix="initdoc-bench-"))
-    try:
+    with scratch("initdoc-bench-", keep=False) as tmp:
         if site_only:
             site_section(tmp, jobs)
             return 0
@@ -348,14 +350,10 @@ def main(
                 env=snapshot.env(code),
             )
             if child.returncode != 0:
-                print(
-                    f"bench: the site builds failed (exit {child.returncode}); see above",
-                    file=sys.stderr,
+                raise UserError(
+                    f"the site builds failed (exit {child.returncode}); see their output above"
                 )
-                return 1
         engine_section([100, 1000], seconds)
         print()
         lab_section(max(seconds, 5.0))
         return 0
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

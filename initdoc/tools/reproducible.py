@@ -1,4 +1,5 @@
-"""Build twice from an empty cache (serial, then in parallel) and compare what was written, byte for byte.
+"""Build twice from an empty cache (serial, then in parallel) and compare what was written, byte
+for byte.
 
 Both builds run one snapshot of the initdoc package, taken at the start, so an edit made meanwhile
 cannot pass for a difference between the builds.
@@ -7,20 +8,20 @@ cannot pass for a difference between the builds.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 from initdoc.pipeline import snapshot
+from initdoc.tools.scratch import scratch
 
 
 def clean_build(code: Path, root: Path, jobs: int, names: list[str]) -> float:
-    """`python -m initdoc build [NAMES] --jobs JOBS` of the package in `code` into the empty root `root`; seconds."""
+    """`python -m initdoc build [NAMES] --jobs JOBS` of the package in `code` into the empty root
+    `root`; seconds."""
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "initdoc", "build", *names, "--jobs", str(jobs)],
@@ -32,7 +33,8 @@ def clean_build(code: Path, root: Path, jobs: int, names: list[str]) -> float:
 
 
 def differing_files(a: Path, b: Path) -> list[str]:
-    """The files under `a` and `b` (relative paths) that are missing from one or differ in a byte."""
+    """The files under `a` and `b` (relative paths) that are missing from one or differ in a
+    byte."""
     names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
     names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
     return sorted(
@@ -45,7 +47,8 @@ def differing_files(a: Path, b: Path) -> list[str]:
 
 
 def differing_results(a: Path, b: Path) -> list[str]:
-    """The cached results (.npz) whose key, values or arrays differ; the zip container's dates may."""
+    """The cached results (.npz) whose key, values or arrays differ; the zip container's dates
+    may."""
     different = []
     for path in sorted(a.glob("*.npz")):
         other = b / path.name
@@ -65,14 +68,13 @@ def differing_results(a: Path, b: Path) -> list[str]:
 
 def main(names: list[str], jobs: int, keep: bool = False) -> int:
     """Two clean builds; print what they wrote; exit status 1 if any byte differs."""
-    tmp = Path(tempfile.mkdtemp(prefix="initdoc-reproducible-"))
-    roots = [tmp / "first", tmp / "second"]
-    try:
+    with scratch("initdoc-reproducible-", keep) as tmp:
+        roots = [tmp / "first", tmp / "second"]
         code = snapshot.take(tmp / "code")
         seconds = []
-        for root, jobs in zip(roots, (1, jobs)):
-            print(f"== clean build into {root} with --jobs {jobs}", flush=True)
-            seconds.append(clean_build(code, root, jobs, names))
+        for root, build_jobs in zip(roots, (1, jobs)):
+            print(f"== clean build into {root} with --jobs {build_jobs}", flush=True)
+            seconds.append(clean_build(code, root, build_jobs, names))
         figures = differing_files(roots[0] / "figures", roots[1] / "figures")
         results = differing_results(
             roots[0] / ".cache" / "initdoc", roots[1] / ".cache" / "initdoc"
@@ -96,14 +98,3 @@ def main(names: list[str], jobs: int, keep: bool = False) -> int:
             else f"NOT reproducible: {len(figures) + len(results)} files differ"
         )
         return 1 if figures + results else 0
-    except subprocess.CalledProcessError as err:
-        print(
-            f"initdoc: error: a clean build failed (exit {err.returncode}); see its output above",
-            file=sys.stderr,
-        )
-        return 1
-    finally:
-        if keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)

@@ -10,14 +10,13 @@ start, so an edit made meanwhile cannot pass for a difference between configurat
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from initdoc.pipeline import registry, snapshot, verdicts
+from initdoc.tools.scratch import scratch
 
 # name: environment. The third stands in for another machine: OpenBLAS's Sandy Bridge kernels
 # use AVX without fused multiply-add, so float32 products round differently from the kernels
@@ -78,8 +77,7 @@ def report(found: dict[str, dict[str, dict]]) -> list[str]:
 def main(names: list[str], jobs: int, keep: bool = False) -> int:
     """Build under every configuration, print the verdicts, exit 1 if any outcome differs."""
     names = names or verdict_experiments()
-    tmp = Path(tempfile.mkdtemp(prefix="initdoc-stable-"))
-    try:
+    with scratch("initdoc-stable-", keep) as tmp:
         code = snapshot.take(tmp / "code")
         found = {}
         for i, (config, env) in enumerate(CONFIGURATIONS.items()):
@@ -99,11 +97,3 @@ def main(names: list[str], jobs: int, keep: bool = False) -> int:
             else f"NOT stable: {len(differ)} of {total} verdicts differ"
         )
         return 1 if differ else 0
-    except subprocess.CalledProcessError as err:
-        print(f"initdoc: error: a build failed (exit {err.returncode}); see above", file=sys.stderr)
-        return 1
-    finally:
-        if keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
