@@ -343,12 +343,43 @@ def test_a_format_spec_gives_the_formatted_value_or_one_line(value, spec):
 )
 @example(before="", inside="x^{{2}}", delimiters=("$", "$"))
 @example(before="", inside="{{ demo.n }}", delimiters=("`", "`"))
-def test_math_and_code_are_never_read_as_references(before, inside, delimiters):
+def test_latex_braces_and_code_are_never_read_as_references(before, inside, delimiters):
     assume(inside and "$" not in before and "`" not in before and "\\" not in before)
     opening, closing = delimiters
     math_text = f"{opening}{inside}{closing}"
     out = pages.expand(f"{before} {math_text} {{{{ demo.n }}}}", "p.md", VALUES, {})
     assert out.endswith(f" {math_text} 1234")
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("$", "$"), ("$$", "$$"), ("\\(", "\\)"), ("\\[", "\\]")]
+)
+def test_a_spaced_reference_in_math_is_placed_as_latex_unless_it_could_close_the_math(
+    opening, closing
+):
+    values = {"demo.tex": r"\frac{a}{b} < c", "demo.n": 1234}
+    out = pages.expand(
+        f"{opening}x = {{{{ demo.tex }}}}, {{{{ demo.n }}}}{closing}", "p.md", values, {}
+    )
+    assert out == f"{opening}x = \\frac{{a}}{{b}} < c, 1234{closing}"
+    for evil in ["$ <img src=x onerror=alert(1)> $", "\\] <b>", "\\) <b>", "a\n\nb"]:
+        with pytest.raises(pages.PageReferenceError, match="cannot be placed in math"):
+            pages.expand(f"{opening}{{{{ demo.tex }}}}{closing}", "p.md", {"demo.tex": evil}, {})
+    env = "\\begin{aligned} {{ demo.tex }} \\end{aligned}"
+    with pytest.raises(pages.PageReferenceError, match="cannot be placed in math"):
+        pages.expand(env, "p.md", {"demo.tex": "\\end{aligned}<b>"}, {})
+    with pytest.raises(pages.PageReferenceError, match=r"unknown value 'demo\.texx'"):
+        pages.expand(f"{opening}{{{{ demo.texx }}}}{closing}", "p.md", values, {})
+
+
+def test_in_page_links_escape_their_labels_and_keep_only_anchors():
+    out = pages.expand("{{ demo.a:links }}", "p.md", {"demo.a": "one#x-1, <b>two#y_2"}, {})
+    assert out == "[one](#x-1), [&#60;b&#62;two](#y_2)"
+    out = pages.expand("{{ demo.a:links }}", "p.md", {"demo.a": "[a](javascript:x)#y"}, {})
+    assert out == "[&#91;a&#93;&#40;javascript&#58;x&#41;](#y)"  # one link, to #y
+    for text in ["none", "a#b c#d", "a#javascript:x"]:  # not label#anchor: shown as text
+        out = pages.expand("{{ demo.a:links }}", "p.md", {"demo.a": text}, {})
+        assert "](" not in out and html.unescape(out) == text
 
 
 def test_a_code_block_of_values_cannot_be_closed_by_a_value():

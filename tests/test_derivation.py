@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bs4 import BeautifulSoup
 
 from initdoc import schemes, theory
 from initdoc.experiments import derivation as exp
@@ -60,7 +61,7 @@ def test_every_step_is_placed_on_the_page_in_order():
     for key in KEYS:
         assert (
             f"{{{{ derivation.{key}.result }}}}" in PAGE
-            and f"{{{{ derivation.{key}.uses }}}}" in PAGE
+            and f"{{{{ derivation.{key}.uses:links }}}}" in PAGE
         )
 
 
@@ -94,7 +95,21 @@ def test_the_assumptions_are_named_on_the_page(derivation_result, steps):
         uses = derivation_result.values[f"{step.key}.uses"]
         assert re.findall(r"#assume-(\w+)", uses) == list(step.assumptions)
         for name in step.assumptions:
-            assert f"(#{step.key})" in derivation_result.values[f"assumption.{name}.used_by"]
+            assert f"#{step.key}" in derivation_result.values[f"assumption.{name}.used_by"]
+
+
+def test_the_built_page_shows_every_step_as_math_and_links_the_assumptions(site, steps):
+    page = BeautifulSoup((site / "derivation" / "index.html").read_text(), "html.parser")
+    article = page.select_one("article")
+    assert "{{" not in article.get_text()
+    blocks = [div.get_text() for div in article.select("div.arithmatex")]
+    for step in steps:
+        assert any(step.result in block for block in blocks), step.key
+    aligned = [block for block in blocks if r"\begin{aligned}" in block]
+    assert len(aligned) == len(steps)
+    links = {a["href"] for a in article.select("a[href^='#']")}
+    assert {f"#assume-{name}" for step in steps for name in step.assumptions} <= links
+    assert {f"#{step.key}" for step in steps} <= links
 
 
 def test_a_failed_check_fails_the_experiment_naming_the_step(monkeypatch):

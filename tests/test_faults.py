@@ -551,7 +551,8 @@ def test_a_figure_outside_figures_is_never_published(small_site):
 
 LATEX_PAGE = r"""# Home
 
-Prose quotes {{ demo.steps }} steps. In math, $x^{{2}}$ and \(y_{{i}}\) are LaTeX:
+Prose quotes {{ demo.steps }} steps. In math, $x^{{2}}$ and \(y_{{i}}\) are LaTeX, and
+\(n = {{ demo.steps }}\) is a value:
 
 $$
 \frac{1}{n^{{2}}}
@@ -591,7 +592,8 @@ def test_latex_and_code_are_never_read_as_references_on_a_real_page(small_site):
     assert proc.returncode == 0, proc.stderr
     page = BeautifulSoup((small_site / "site" / "index.html").read_text(), "html.parser")
     maths = [m.get_text() for m in page.select(".arithmatex")]
-    assert maths == [r"\(x^{{2}}\)", r"\(y_{{i}}\)", "\\[\n\\frac{1}{n^{{2}}}\n\\]"], maths
+    expected = [r"\(x^{{2}}\)", r"\(y_{{i}}\)", r"\(n = 3\)", "\\[\n\\frac{1}{n^{{2}}}\n\\]"]
+    assert maths == expected, maths
     codes = [c.get_text() for c in page.select("code")]
     assert "{{ demo.steps }}" in codes and "{{ not.a.reference }}\n" in codes, codes
     assert "3\n" in codes  # the code reference's block

@@ -222,13 +222,11 @@ def _steps(values: dict) -> None:
                 f"{step.key}.title": step.title,
                 f"{step.key}.latex": aligned(step.lines),
                 f"{step.key}.result": step.result,
-                f"{step.key}.uses": ", ".join(
-                    f"[`{name}`](#assume-{name})" for name in step.assumptions
-                ),
+                f"{step.key}.uses": ", ".join(f"{name}#assume-{name}" for name in step.assumptions),
             }
         )
         for name in step.assumptions:
-            used_by[name].append(f"[{number}](#{step.key})")
+            used_by[name].append(f"{number}#{step.key}")
     values["steps"] = len(steps)
     for name, statement in theory.ASSUMPTIONS.items():
         values[f"assumption.{name}"] = statement

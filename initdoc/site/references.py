@@ -1,10 +1,13 @@
 """Page references, `{{ experiment.value }}`, `{{ figure: name }}` and the verdicts
 (`{{ verdicts }}`, `{{ verdict: name }}`) in Markdown, expanded.
 
-Only prose is read: math ($…$, $$…$$, \\(…\\), \\[…\\], \\begin…\\end) and code (spans and fenced
-blocks) stay as written, so `$x^{{2}}$` is LaTeX, never a reference. A block of values shown as
-code is `{{ code: a.b, c.d }}` (or `{{ code bash: ... }}`) on a line of its own. Whatever a
-reference inserts is escaped for where it lands: text values cannot become markup.
+Code (spans and fenced blocks) stays as written. In math ($…$, $$…$$, \\(…\\), \\[…\\],
+\\begin…\\end) only a spaced `{{ experiment.value }}` is a reference, so `$x^{{2}}$` stays
+LaTeX; the value is placed as LaTeX (the math renderer escapes it for HTML) and may not close
+the math. A
+block of values shown as code is `{{ code: a.b, c.d }}` (or `{{ code bash: ... }}`) on a line of
+its own. Whatever a reference inserts is escaped for where it lands: text values cannot become
+markup; `{{ a.b:links }}` makes in-page links of a value "label#anchor, label#anchor".
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ VERDICT = re.compile(r"verdict:\s*([a-z][a-z0-9_]*\.[a-z0-9_]+)(?:\.(outcome|sen
 MATH = re.compile(r"(\$[^$]+\$)")
 SAFE_MATH = re.compile(r"\$[A-Za-z0-9\\_^{}(),.=+\- ]+\$")
 FIGURE_FILE = re.compile(r"figures/[A-Za-z0-9_]+(\.card)?\.(svg|png|json)")
+MATH_REFERENCE = re.compile(r"\{\{ +([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+) +\}\}")
+MATH_CLOSERS = ("$", "\\]", "\\)", "\n\n")  # in a value, could end the math around it
+IN_PAGE_LINK = re.compile(r"([^#,]+)#([A-Za-z0-9_-]+)")
 WORD_REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")  # in a caption or alt text: values only
 SAFE_CAPTION_TAGS = re.compile(r"&lt;(/?)(sup|sub|em|strong)&gt;")
 
@@ -187,6 +193,8 @@ def format_value(value, spec: str | None) -> str:
     `-._~`).
     """
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if spec == "links":
+        return in_page_links(str(value))
     if spec == "url":
         return urllib.parse.quote(str(value), safe="?&=-._~")
     if spec == "sci":
@@ -301,6 +309,36 @@ def code_block(match: re.Match, page_uri: str, values: dict) -> str:
     return "\n".join([f"{indent}{fence}{match['lang'] or 'text'}", *body, f"{indent}{fence}"])
 
 
+def in_page_links(value: str) -> str:
+    """ "a#x, b#y" as the Markdown links [a](#x), [b](#y), labels escaped; other text as text."""
+    items = [item.strip() for item in value.split(",")]
+    if not all(IN_PAGE_LINK.fullmatch(item) for item in items):
+        return literal(value)
+    return ", ".join(
+        f"[{literal(label.strip())}](#{anchor})"
+        for label, anchor in (IN_PAGE_LINK.fullmatch(item).groups() for item in items)
+    )
+
+
+def math_text(math: str, values: dict, where: str, env: str | None = None) -> str:
+    """`math` with each spaced `{{ experiment.value }}` replaced by the value as LaTeX; a value that
+    could close the math around it raises."""
+
+    def replace(match: re.Match) -> str:
+        name = match[1]
+        if name not in values:
+            raise PageReferenceError(f"{where}: {unknown_value(name, values)}")
+        text = str(values[name])
+        if isinstance(values[name], float):
+            text = f"{values[name]:.3g}"
+        closers = (*MATH_CLOSERS, f"\\end{{{env}}}") if env else MATH_CLOSERS
+        if any(closer in text for closer in closers):
+            raise PageReferenceError(f"{where}: the value of '{name}' cannot be placed in math")
+        return text
+
+    return MATH_REFERENCE.sub(replace, math)
+
+
 def unknown_value(name: str, values: dict) -> str:
     """ "unknown value 'NAME' (see figures/results.json)", with a near match if there is one."""
     return unknown("value", name, values, see="figures/results.json")
@@ -334,8 +372,10 @@ def expand(
     def replace(match: re.Match) -> str:
         if match["code_block"]:
             return code_block(match, page_uri, values)
+        if match["span"] or match["fenced"]:
+            return match[0]  # code: left as written
         if match["reference"] is None:
-            return match[0]  # math or code: left as written
+            return math_text(match[0], values, page_uri, match["envname"])
         body = match["body"]
         if m := VERDICTS.match(body):
             return verdict_table(m.group(1) or page_uri, verdicts or {})
