@@ -8,11 +8,14 @@ import numpy as np
 from initdoc import mnist, residual, train
 from initdoc.experiments.mnist import data_digest
 from initdoc.experiments.residual import digits, stacked
+from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
 from initdoc.residual import Linear
 
 KINDS = {"none": None, "batch": "batch", "layer": "layer"}
+GAINS = tuple(float(g) for g in np.geomspace(0.25, 4, 9))
+DRAWS = 5  # networks per kind and gain at the start
 LABELS = {"none": "no normalization", "batch": "batch norm", "layer": "layer norm"}
 
 
@@ -81,17 +84,49 @@ def train_sweep(rng, kind, gains, optimizer, X, y, width, depth, steps, batch_si
 
 TAIL = 20  # final loss: the mean of the last TAIL steps
 
+BATCH_EXPLODES = verdicts.declare(
+    "normalization",
+    "batch_gradients_explode",
+    page="normalization.md",
+    claim="In a deep feedforward network with batch norm after every linear layer, the "
+    "gradients explode towards the input at initialization, whatever the weight scale",
+    reported="gradient explosion at initialization in deep batch-normalized networks (Yang et "
+    "al., 2019; paraphrased, not checked here)",
+    quantity="log₁₀ of E[δ²] at the first hidden layer over the last, one network per draw, "
+    "every gain pooled, mean over networks,",
+    region=verdicts.above(1, "above 1 (the gradient more than 10 times larger at the input)"),
+    test="mean",
+    draws=DRAWS * len(GAINS),
+    fmt=".2f",
+    says={
+        "agrees": "With batch norm the gradient at the first hidden layer is 10 to the power "
+        "{estimate} [{low}, {high}] times the gradient at the last, averaged over every gain: it "
+        "explodes towards the input whatever the weight scale.",
+        "disagrees": "With batch norm the gradient at the first hidden layer is 10 to the power "
+        "{estimate} [{low}, {high}] times the gradient at the last: no explosion here.",
+        "inconclusive": "With batch norm the gradient at the first hidden layer is 10 to the "
+        "power {estimate} [{low}, {high}] times the gradient at the last, which does not settle "
+        "whether it explodes.",
+    },
+    checked_by="test_normalization_page.py::test_the_batch_norm_verdict_can_go_either_way",
+)
+
+
+def backward_verdicts(batch_backward: np.ndarray) -> dict[str, dict]:
+    """The claim judged on batch-norm backward ratios (gains × draws), one network each."""
+    return verdicts.judged([(BATCH_EXPLODES, np.log10(batch_backward).ravel())])
+
 
 @experiment(
     "normalization",
     seed=0,
     inputs=data_digest,
     data=mnist.source(),
-    gains=tuple(float(g) for g in np.geomspace(0.25, 4, 9)),
+    gains=GAINS,
     width=64,
     depth=20,
     batch=256,
-    draws=5,
+    draws=DRAWS,
     n_train=2000,
     train_gains=(0.25, 0.5, 1.0, 2.0, 4.0),
     train_width=32,
@@ -155,6 +190,7 @@ def normalization(
         res.values[f"{kind}.grad_slope"] = float(
             np.polyfit(np.log(gains), np.log(np.median(wg, axis=1)), 1)[0]
         )
+    res.verdicts.update(backward_verdicts(res["batch.backward"]))
     X, y, _, _, source = digits(data, rng, n_train, 10)
     res.values["source"] = source
     optimizers = {"sgd": train.SGD(sgd_lr), "adam": train.Adam(adam_lr)}
