@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from initdoc import nn, schemes
-from initdoc.experiments.initial_loss import LAST, expected_loss, small_logit_loss
+from initdoc.experiments.initial_loss import LAST, small_logit_loss
+from initdoc.probe import expected_initial_loss
 
 OTHERS = ("he", "zero", "prior")
 
@@ -13,7 +14,9 @@ OTHERS = ("he", "zero", "prior")
 def test_equal_logits_cost_ln_c_and_the_expansion_holds_for_small_logits():
     rng = np.random.default_rng(0)
     s = np.array([1e-3, 0.1, 0.3])
-    assert np.allclose(expected_loss(s, 10, 20_000, rng), small_logit_loss(s, 10), atol=2e-3)
+    assert np.allclose(
+        expected_initial_loss(s, 10, 20_000, rng), small_logit_loss(s, 10), atol=2e-3
+    )
     assert small_logit_loss(np.array([0.0]), 10)[0] == math.log(10)
 
 

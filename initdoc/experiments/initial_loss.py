@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from initdoc import mnist, nn, schemes, train
+from initdoc import mnist, nn, probe, schemes, train
 from initdoc.experiments.glorot import half_resolution
 from initdoc.experiments.mnist import data_digest
 from initdoc.pipeline.registry import experiment
@@ -22,19 +22,6 @@ LAST = {
 }
 FIRST = 50  # "the first steps": the mean loss over this many
 SMOOTH = 20  # steps in the running mean that decides when the loss reaches a level
-
-
-def expected_loss(s: np.ndarray, classes: int, rows: int, rng) -> np.ndarray:
-    """Monte Carlo E[cross-entropy] of logits drawn i.i.d. N(0, s²) against a label drawn
-    independently of them (any fixed label: the logits are exchangeable), per s."""
-    z = rng.standard_normal((rows, classes))
-    top = z.max(axis=1, keepdims=True)
-    out = []
-    for scale in s:
-        zs = scale * z
-        log_sum_exp = scale * top[:, 0] + np.log(np.exp(zs - scale * top).sum(axis=1))
-        out.append(float(np.mean(log_sum_exp - zs[:, 0])))
-    return np.array(out)
 
 
 def small_logit_loss(s, classes: int):
@@ -125,7 +112,7 @@ def initial_loss(
     """The expected initial loss against the size of the logits, then a relu MLP on MNIST digits
     whose classes are imbalanced, trained from four output layers."""
     s = np.array(scales)
-    expected = expected_loss(s, classes, rows, rng)
+    expected = probe.expected_initial_loss(s, classes, rows, rng)
     res = Result(
         arrays={"scales": s, "expected": expected, "approx": small_logit_loss(s, classes)},
         values={
