@@ -3,10 +3,10 @@ differences."""
 
 import numpy as np
 import pytest
+from test_nn import numeric_gradient, relative_error
 
 from initdoc import norm
 from initdoc.errors import UserError
-from test_nn import numeric_gradient, relative_error
 
 
 def reference(kind, x, gamma, beta, eps=norm.EPS):

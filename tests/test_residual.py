@@ -3,10 +3,10 @@ residual block worked out by hand, stacks, and training."""
 
 import numpy as np
 import pytest
+from test_nn import numeric_gradient, relative_error
 
 from initdoc import nn, residual, schemes, train
 from initdoc.residual import Act, Gain, Linear, Norm, Residual
-from test_nn import numeric_gradient, relative_error
 
 N_IN, WIDTH, N_OUT, BATCH = 3, 4, 3, 6
 TARGETS = {
@@ -53,7 +53,7 @@ def test_gradients_match_finite_differences(kind, loss):
     net = every_layer(kind)
     params = randomized(residual.init_params(rng, net), rng)
     x, y = rng.normal(size=(BATCH, N_IN)), TARGETS[loss](rng)
-    cost, grads, record = residual.cost_and_grads(net, params, x, y, loss)
+    _, grads, record = residual.cost_and_grads(net, params, x, y, loss)
 
     def again():
         return residual.cost_and_grads(net, params, x, y, loss)[0]
@@ -64,7 +64,7 @@ def test_gradients_match_finite_differences(kind, loss):
     for k in range(len(net) + 1):  # the gradient at every tapped signal, input included
         signal = record.stream[k].copy()
 
-        def from_signal():
+        def from_signal(k=k, signal=signal):
             rest = (
                 residual.forward(
                     net[k:], params[sum(1 for _ in residual.parametric(net[:k])) :], signal
