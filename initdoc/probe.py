@@ -56,6 +56,8 @@ NO_PREDICTION = {
     "sigmoid": "no prediction for sigmoid: the rule assumes activations centred on 0, "
     "and a sigmoid's have mean ½"
 }
+LOSS_MARGIN = 1.1  # a measured initial loss above this × ln C: the logits start too large
+LOSS_ROWS = 20_000  # Monte Carlo rows of the predicted initial loss
 WIDTH = 88  # the printout's longest line
 SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?", re.ASCII)
 
@@ -73,6 +75,8 @@ class Probe:
     measured_z2: np.ndarray
     predicted_d2: np.ndarray | None  # E[δ_l²] / E[δ_L²]
     measured_d2: np.ndarray
+    predicted_loss: float | None = None  # initial loss of the outputs as softmax logits
+    measured_loss: float | None = None  # the same on the measured logits, against random labels
 
     @property
     def hidden(self) -> int:
@@ -94,6 +98,18 @@ class Probe:
         """The first layer whose measured forward signal overflowed float64 (1-based), or None."""
         bad = np.flatnonzero(~np.isfinite(self.measured_z2))
         return int(bad[0]) + 1 if bad.size else None
+
+    @property
+    def classes(self) -> int:
+        """The number of outputs, read as the classes of a softmax."""
+        return self.sizes[-1]
+
+    @property
+    def logits_too_large(self) -> bool:
+        """Whether the measured initial loss is above LOSS_MARGIN × ln C."""
+        return self.measured_loss is not None and not (
+            self.measured_loss <= LOSS_MARGIN * math.log(self.classes)
+        )
 
     @property
     def verdict(self) -> str:
@@ -234,6 +250,31 @@ def signal(params: nn.Params, activation: str, rng: np.random.Generator, batch: 
         return z2, d2 / d2[-1]
 
 
+def expected_initial_loss(s, classes: int, rows: int, rng: np.random.Generator) -> np.ndarray:
+    """Monte Carlo E[cross-entropy] of logits drawn i.i.d. N(0, s²) against a label drawn
+    independently of them (any fixed label: the logits are exchangeable), per s."""
+    z = rng.standard_normal((rows, classes))
+    top = z.max(axis=1, keepdims=True)
+    out = []
+    for scale in np.atleast_1d(s):
+        zs = scale * z
+        log_sum_exp = scale * top[:, 0] + np.log(np.exp(zs - scale * top).sum(axis=1))
+        out.append(float(np.mean(log_sum_exp - zs[:, 0])))
+    return np.array(out)
+
+
+def initial_loss(sizes, activation: str, scheme: str, batch: int, seed: int) -> float:
+    """Cross-entropy of the network's outputs read as softmax logits, on N(0, 1) inputs against
+    random labels: what the loss is before training when the inputs say nothing yet."""
+    rng = np.random.default_rng(seed)
+    params = nn.init_params(rng, sizes, schemes.get(scheme))
+    x = rng.standard_normal((batch, sizes[0]))
+    labels = rng.integers(0, sizes[-1], batch)
+    with np.errstate(all="ignore"):
+        record = nn.forward(params, [activation] * (len(sizes) - 2) + ["softmax"], x)
+        return float(nn.cost(record, labels, "softmax_cross_entropy"))
+
+
 def run(
     architecture: str | tuple[int, ...],
     activation: str,
@@ -254,7 +295,16 @@ def run(
     predicted = predict(sizes, activation, scheme)
     z2, d2 = measure(sizes, activation, scheme, batch, seed)
     pz2, pd2 = predicted if predicted is not None else (None, None)
-    return Probe(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2)
+    predicted_loss = measured_loss = None
+    if sizes[-1] >= 2:
+        measured_loss = initial_loss(sizes, activation, scheme, batch, seed)
+        if pz2 is not None and np.isfinite(pz2[-1]):
+            rng = np.random.default_rng(seed)
+            s = math.sqrt(pz2[-1])
+            predicted_loss = float(expected_initial_loss(s, sizes[-1], LOSS_ROWS, rng)[0])
+    return Probe(
+        sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2, predicted_loss, measured_loss
+    )
 
 
 def check_size(sizes: tuple[int, ...], batch: int) -> None:
@@ -347,7 +397,28 @@ def report(probe: Probe) -> str:
     ]
     if detail:
         lines.append(f"  {detail}")
-    return "\n".join(lines)
+    return "\n".join(lines + loss_report(probe))
+
+
+def loss_report(probe: Probe) -> list[str]:
+    """The initial-loss lines: expected ln C, predicted and measured, and which fix applies."""
+    if probe.measured_loss is None:
+        return []
+    C = probe.classes
+    lines = [
+        "",
+        f"initial loss, outputs read as {C}-class softmax logits, random labels:",
+        f"  expected ln {C} = {math.log(C):.3g}, predicted {_num(probe.predicted_loss)}, "
+        f"measured {probe.measured_loss:.3g}",
+    ]
+    if probe.logits_too_large:
+        advice_text = (
+            f"the logits start too large (above ×{LOSS_MARGIN:g} ln {C}): start the last layer "
+            "at zero or small, and its bias at the log class frequencies"
+        )
+    else:
+        advice_text = f"about ln {C} or below: the last layer starts small enough"
+    return lines + textwrap.wrap(advice_text, WIDTH, initial_indent="  ", subsequent_indent="  ")
 
 
 def main(architecture: str, activation: str, scheme: str, batch: int, seed: int) -> None:

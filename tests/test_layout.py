@@ -68,4 +68,6 @@ def test_the_engine_is_what_the_design_names():
         "theory",
         "probe",
         "errors",
+        "residual",
+        "norm",
     }

@@ -199,3 +199,22 @@ def test_truncated_variance_formula_against_sampling():
 def test_tanh_gain_five_thirds_keeps_a_deep_stack_from_fading(cheatsheet_result):
     assert cheatsheet_result.values["tanh_gain_1_total"] < probe.VANISH
     assert probe.VANISH < cheatsheet_result.values["tanh_gain_tanh_total"] < 1
+
+
+# The initial loss.
+
+
+def test_the_probe_reports_the_initial_loss_and_which_fix_applies():
+    big = probe.run("784-100-100-10", "relu", "he_normal", batch=500)
+    assert big.logits_too_large and big.measured_loss > probe.LOSS_MARGIN * math.log(10)
+    assert abs(big.predicted_loss - big.measured_loss) < 0.2
+    assert "start the last layer at zero or small" in probe.report(big)
+    small = probe.run("784-100-100-10", "relu", "lecun_normal", batch=500)
+    assert not small.logits_too_large and small.measured_loss < probe.LOSS_MARGIN * math.log(10)
+    assert "the last layer starts small enough" in probe.report(small)
+    assert max(map(len, probe.report(big).splitlines())) <= probe.WIDTH
+
+
+def test_one_output_has_no_softmax_check():
+    one = probe.run("10-5-1", "tanh", "glorot_normal", batch=100)
+    assert one.measured_loss is None and "initial loss" not in probe.report(one)

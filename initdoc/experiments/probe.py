@@ -28,7 +28,13 @@ def probe_examples(rng, batch, probe_seed) -> Result:
     """The probe on a 4-layer tanh MLP and on 30-layer relu, tanh and sigmoid MLPs."""
     seed = probe_seed
     res = Result(
-        values={"batch": batch, "seed": seed, "vanish": probe.VANISH, "explode": probe.EXPLODE}
+        values={
+            "batch": batch,
+            "seed": seed,
+            "vanish": probe.VANISH,
+            "explode": probe.EXPLODE,
+            "loss_margin": probe.LOSS_MARGIN,
+        }
     )
     for name, (architecture, activation, scheme) in EXAMPLES.items():
         p = probe.run(architecture, activation, scheme, batch=batch, seed=seed)
