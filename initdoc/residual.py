@@ -141,8 +141,9 @@ def _run(layer: Layer, params: Params, index: int, x: Array, tape: list) -> tupl
         tape.append(("join", layer, None, None))
         return x + f, index
     if isinstance(layer, Act):
-        tape.append(("layer", layer, x, None))
-        return nn.get_activation(layer.name).f(x), index
+        a = nn.get_activation(layer.name).f(x)
+        tape.append(("layer", layer, (x, a), None))
+        return a, index
     first, second = params[index]
     if isinstance(layer, Linear):
         tape.append(("layer", layer, x, index))
@@ -182,7 +183,7 @@ def backward(net: Network, params: Params, record: Record, dout: Array) -> Gradi
         elif kind == "fork":
             dy = dy + skips.pop()
         elif isinstance(layer, Act):
-            dy = nn.get_activation(layer.name).backprop(cache, dy)
+            dy = nn.get_activation(layer.name).backprop(*cache, dy)
         elif isinstance(layer, Linear):
             W, b = params[index]
             grads[index] = (cache.swapaxes(-1, -2) @ dy, dy.sum(axis=-2).reshape(b.shape))
