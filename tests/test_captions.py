@@ -31,6 +31,9 @@ ALLOWED = {
     r"2/λ<sub>max</sub>": "the curvature limit of gradient descent, a formula",
     r"√\(l·ψ′\(n/2\)\)/2": "the spread of a product of Gaussian matrices, a formula",
     r"[A-Za-z]<sub>[0-9]</sub>|[A-Za-z][₀-₉]": "the index of a symbol in a formula",
+    r"1/√L": "the branch scaling of residual starts with L blocks, a formula",
+    r"ln C \+ \(1 − 1/C\) s²/2": "the small-s expansion of the initial loss, a formula",
+    r"Σ 1/n\b": "the sum of the reciprocal widths in Hanin & Rolnick's variance, a formula",
 }
 NUMBER = re.compile(r"[0-9⁰-⁹₀-₉]+(?:[.,][0-9]+)*")
 

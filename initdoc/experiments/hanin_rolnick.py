@@ -222,6 +222,8 @@ def hanin_rolnick(rng, grid_widths, grid_depth, grid_networks, networks) -> Resu
             "grid_networks": grid_networks,
             "networks": networks,
             "factor_variance": FACTOR_VARIANCE,
+            "grid_width_min": min(grid_widths),
+            "grid_width_max": max(grid_widths),
         },
     )
     for n in grid_widths:  # He: the mean and the spread of log M_l, layer by layer
@@ -233,6 +235,9 @@ def hanin_rolnick(rng, grid_widths, grid_depth, grid_networks, networks) -> Resu
         res.arrays[f"w{n}.var_log"] = logs[finite].var(axis=0, ddof=1)
         res.arrays[f"w{n}.mean"] = (M / M[:, :1]).mean(axis=0)
         res.values[f"w{n}.zeroed"] = int((~finite).sum())
+        res.values[f"w{n}.mean_last"] = float(res.arrays[f"w{n}.mean"][-1])
+        res.values[f"w{n}.var_log_last"] = float(res.arrays[f"w{n}.var_log"][-1])
+        res.values[f"w{n}.predicted_var_log_last"] = FACTOR_VARIANCE * grid_depth / n
     widths = {
         "he": [64] * 17,
         "lecun": [64] * 17,
@@ -254,5 +259,10 @@ def hanin_rolnick(rng, grid_widths, grid_depth, grid_networks, networks) -> Resu
         res.values[f"{k}.sum_reciprocal"] = float(sum(1 / n for n in widths[k][1:]))
         res.values[f"{k}.predicted_var_log"] = predicted_log_variance(widths[k])
     res.values["resnet.blocks"] = blocks
+    res.values["shapes_depth"] = len(widths["narrow"]) - 1
+    res.values["narrow.width"] = widths["narrow"][1]
+    res.values["constant.width"] = widths["constant"][1]
+    res.values["alternating.low"] = min(widths["alternating"][1:])
+    res.values["alternating.high"] = max(widths["alternating"][1:])
     res.values["lecun.per_layer"] = res.values["lecun.mean"] ** (1 / 16)
     return res

@@ -127,6 +127,11 @@ def initial_loss(
             "smooth": SMOOTH,
             "first_steps": FIRST,
             "hidden": "-".join(str(h) for h in hidden),
+            "n_hidden": len(hidden),
+            "hidden_width": hidden[0],
+            "scale_min": min(scales),
+            "scale_max": max(scales),
+            "expected.last": float(expected[-1]),
         },
     )
     for at in (1.0, 3.0, 10.0):
@@ -142,6 +147,7 @@ def initial_loss(
         {
             "source": digits.source,
             "n_train": len(y),
+            "side": math.isqrt(X.shape[1]),
             "prior_loss": prior,
             "most": float(frequencies.max()),
             "least": float(frequencies.min()),

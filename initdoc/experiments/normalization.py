@@ -176,6 +176,8 @@ def normalization(
             "gain_min": min(gains),
             "gain_max": max(gains),
             "chance": float(np.log(10)),
+            "train_gain_min": min(train_gains),
+            "train_gain_max": max(train_gains),
         },
     )
     for kind in KINDS:
@@ -193,6 +195,7 @@ def normalization(
     res.verdicts.update(backward_verdicts(res["batch.backward"]))
     X, y, _, _, source = digits(data, rng, n_train, 10)
     res.values["source"] = source
+    res.values["classes"] = len(np.unique(y))
     optimizers = {"sgd": train.SGD(sgd_lr), "adam": train.Adam(adam_lr)}
     for opt_name, optimizer in optimizers.items():
         for kind in KINDS:

@@ -168,6 +168,7 @@ def residual_signal(rng, width, batch, depths, draws, verdict_depth, verdict_dra
             "width": width,
             "batch": batch,
             "draws": draws,
+            "depth_min": min(depths),
             "depth_max": max(depths),
             "verdict_depth": verdict_depth,
         },
@@ -284,6 +285,8 @@ def residual_training(
             "seeds": seeds,
             "tail": TAIL,
             "chance": math.log(10),
+            "classes": len(np.unique(y)),
+            "side": math.isqrt(X.shape[1]),
         },
     )
     optimizers = {"sgd": train.SGD(sgd_lr), "adam": train.Adam(adam_lr)}

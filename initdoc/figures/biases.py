@@ -21,19 +21,25 @@ COLOR = {
 @figure(
     "biases_units",
     "biases",
-    caption="A 20-layer relu network, 100 units wide, on 1000 standard-normal inputs, from five "
-    "starts of its weights and biases; median of five networks (faint lines: each network). "
-    "Left: the share of units in each layer that output 0 for every input (dead at the start). "
-    "Right: how much a layer's output still depends on the input: the spread of each live "
-    "unit over the inputs divided by its root mean square, averaged over live units (0: every "
-    "input gives the same output).",
-    alt="Two panels against layer 1 to 20. Left: no unit is dead in the first layers; with "
-    "PyTorch's default weights and biases the dead share jumps to about one half by layer 7 "
-    "and stays there; with He weights and N(0, 1) biases it climbs to about a third; with He "
-    "weights and zero, 0.01 or PyTorch-default biases it climbs more slowly, to about a "
-    "quarter at layer 20. Right: with PyTorch's default weights and biases the input "
-    "dependence falls from 0.8 to zero by layer 10; with N(0, 1) biases it falls to about 0.45; "
-    "with the other three starts it falls slowly to about 0.6.",
+    caption="A {{ biases.depth }}-layer relu network, {{ biases.width }} units wide, on "
+    "{{ biases.batch }} standard-normal inputs, from five starts of its weights and biases; "
+    "median of {{ biases.draws }} networks (faint lines: each network). Left: the share of units "
+    "in each layer that output zero for every input (dead at the start). Right: how much a "
+    "layer's output still depends on the input: the spread of each live unit over the inputs "
+    "divided by its root mean square, averaged over live units (zero: every input gives the same "
+    "output).",
+    alt="Two panels against layer 1 to {{ biases.depth }}. Left: no unit is dead in the first "
+    "layers; with PyTorch's default weights and biases the dead share jumps within the first "
+    "third of the layers to about one half and stays there ({{ biases.torch.dead.last:.2f }} at "
+    "the last layer); with He weights and N(0, 1) biases it climbs to "
+    "{{ biases.normal.dead.last:.2f }}; with He weights and zero, {{ biases.constant }} or "
+    "PyTorch-default biases it climbs more slowly, to {{ biases.zero.dead.last:.2f }}, "
+    "{{ biases.const.dead.last:.2f }} and {{ biases.he_torch.dead.last:.2f }} at the last layer. "
+    "Right: with PyTorch's default weights and biases the input dependence falls from "
+    "{{ biases.torch.dependence.first:.1f }} to zero by the middle layer; with N(0, 1) biases it "
+    "falls to {{ biases.normal.dependence.last:.2f }}; with the other three starts it falls "
+    "slowly, to {{ biases.zero.dependence.last:.2f }}, {{ biases.const.dependence.last:.2f }} and "
+    "{{ biases.he_torch.dependence.last:.2f }}.",
 )
 def units(res):
     fig, axes = plots.new_figure(1, 2, width=10, height=3.6)

@@ -20,17 +20,18 @@ COLOR = {
     "fixup_step",
     "fixup",
     caption="The root mean square change of a residual MLP's logits on a batch of MNIST digits "
-    "after one step of gradient descent (learning rate 0.01), against the number of blocks. "
-    "Left: only the weights inside the residual branches take the step (what Fixup's argument "
-    "is about); right: every parameter does. Dots: one network each (20 per depth and start); "
-    "lines: their median. Grey dashed line: proportional to L, through the first median of "
-    "'last layer 0 alone'.",
-    alt="Two log-log panels of the change of the output against blocks from 4 to 128. Left: the "
-    "red 'last layer 0 alone' line climbs in a straight line along the grey dashed line, in "
-    "proportion to depth; the blue 1/√L line lies above it at every depth and climbs as "
-    "steeply; the green Fixup line stays level, far below both. Right: every start is raised "
-    "by the change of the stem and head; the green Fixup line now rises too, more slowly than "
-    "the other two, which still climb about in proportion to depth.",
+    "after one step of gradient descent (learning rate {{ fixup.lr }}), against the number of "
+    "blocks. Left: only the weights inside the residual branches take the step (what Fixup's "
+    "argument is about); right: every parameter does. Dots: one network each ({{ fixup.draws }} "
+    "per depth and start); lines: their median. Grey dashed line: proportional to L, through the "
+    "first median of the start that zeroes the last layers alone (red).",
+    alt="Two log-log panels of the change of the output against blocks from "
+    "{{ fixup.depth_min }} to {{ fixup.depth_max }}. Left: the red line of last layers zeroed "
+    "alone climbs in a straight line along the grey dashed line, in proportion to depth; the "
+    "blue 1/√L line lies above it at every depth and climbs as steeply; the green Fixup line "
+    "stays level, far below both. Right: every start is raised by the change of the stem and "
+    "head; the green Fixup line now rises too, more slowly than the other two, which still climb "
+    "about in proportion to depth.",
 )
 def step(res):
     fig, axes = plots.new_figure(1, 2, width=10, height=3.8, sharey=True)

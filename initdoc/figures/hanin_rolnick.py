@@ -22,19 +22,28 @@ SHAPES = {
     "hanin_rolnick",
     caption="The length of the activations, M<sub>l</sub> = |a<sub>l</sub>|²/n<sub>l</sub>, of "
     "He-initialized relu networks, one standard-normal input per network. Left: the sample mean "
-    "of M<sub>l</sub>/M<sub>0</sub> over 500 networks per width. Middle: the variance of "
-    "log(M<sub>l</sub>/M<sub>0</sub>) over the same networks, with the large-width prediction "
-    "5 Σ 1/n (dashed). Right: the distribution of log(M<sub>L</sub>/M<sub>0</sub>) over 1000 "
-    "networks for four architectures of 64 layers (values below −12 are piled into the first "
-    "bar).",
-    alt="Left: four lines, one per width from 16 to 128, starting at 1; the lines for widths 64 "
-    "and 128 stay between 1 and 1.25, the line for width 32 jumps up to 2 and back, and the "
-    "line for width 16 wanders and falls to about 0.25 by layer 64. Middle: four rising lines, "
-    "steepest for width 16, each at or above its dashed prediction; the gap is largest for "
-    "width 16, which ends near 28 against 20 predicted. Right: histograms of the final log "
-    "length: the plain networks of width 32, 40 and alternating 25 and 100 spread from below "
-    "−12 to about 5, the last two alike; the residual network's histogram is a narrow spike "
-    "just above zero.",
+    "of M<sub>l</sub>/M<sub>0</sub> over {{ hanin_rolnick.grid_networks }} networks per width. "
+    "Middle: the variance of log(M<sub>l</sub>/M<sub>0</sub>) over the same networks, with the "
+    "large-width prediction {{ hanin_rolnick.factor_variance }} Σ 1/n (dashed). Right: the "
+    "distribution of log(M<sub>L</sub>/M<sub>0</sub>) over {{ hanin_rolnick.networks }} "
+    "networks for four architectures of {{ hanin_rolnick.shapes_depth }} layers or blocks "
+    "(values beyond the left edge of the axis are piled into the first bar).",
+    alt="Left: four lines, one per width from {{ hanin_rolnick.grid_width_min }} to "
+    "{{ hanin_rolnick.grid_width_max }}, all starting at one; the lines for the two widest "
+    "stay close to one, ending at {{ hanin_rolnick.w64.mean_last:.2f }} and "
+    "{{ hanin_rolnick.w128.mean_last:.2f }}; the line for the second narrowest jumps up to "
+    "about twice its start and back; and the line for width {{ hanin_rolnick.grid_width_min }} "
+    "wanders and falls to {{ hanin_rolnick.w16.mean_last:.2f }} by layer "
+    "{{ hanin_rolnick.grid_depth }}. Middle: four rising lines, steepest for width "
+    "{{ hanin_rolnick.grid_width_min }}, each at or above its dashed prediction; the gap is "
+    "largest for width {{ hanin_rolnick.grid_width_min }}, which ends near "
+    "{{ hanin_rolnick.w16.var_log_last:.0f }} against "
+    "{{ hanin_rolnick.w16.predicted_var_log_last:.0f }} predicted. Right: histograms of the "
+    "final log length: the plain networks of width {{ hanin_rolnick.narrow.width }}, "
+    "{{ hanin_rolnick.constant.width }} and alternating {{ hanin_rolnick.alternating.low }} and "
+    "{{ hanin_rolnick.alternating.high }} spread widely, from beyond the left edge of the axis "
+    "to a few units above zero, the last two alike; the residual network's histogram is a "
+    "narrow spike just above zero, around {{ hanin_rolnick.resnet.mean_log:.1f }}.",
 )
 def spread(res):
     fig, axes = plots.new_figure(1, 3, width=11.5, height=3.6)

@@ -21,14 +21,17 @@ SMOOTH = 5  # steps in the running mean of the plotted cost
 @figure(
     "initial_loss_scale",
     "initial_loss",
-    caption="The expected cross-entropy of a 10-class softmax before training, when its logits "
-    "are independent draws from N(0, s²) and the label is unrelated to them (Monte Carlo, "
-    "20 000 rows per s). Dashed: ln 10, the loss of a uniform guess; dotted: the small-s "
-    "expansion ln C + (1 − 1/C) s²/2.",
-    alt="Expected initial loss against the logit standard deviation s from 0.01 to 100 on "
-    "logarithmic axes. The curve is flat at ln 10, about 2.3, until s is near 0.3, rises past 5 "
-    "at s = 3 and grows in proportion to s beyond that, to over 100 at s = 100. The dotted "
-    "expansion follows it up to s of about 1 and then overshoots.",
+    caption="The expected cross-entropy of a {{ initial_loss.classes }}-class softmax before "
+    "training, when its logits are independent draws from N(0, s²) and the label is unrelated "
+    "to them (Monte Carlo, {{ initial_loss.rows:, }} rows per s). Dashed: "
+    "ln {{ initial_loss.classes }}, the loss of a uniform guess; dotted: the small-s expansion "
+    "ln C + (1 − 1/C) s²/2.",
+    alt="Expected initial loss against the logit standard deviation s from "
+    "{{ initial_loss.scale_min:g }} to {{ initial_loss.scale_max:g }} on logarithmic axes. The "
+    "curve is flat at ln {{ initial_loss.classes }}, about {{ initial_loss.ln_c:.1f }}, while s "
+    "is small, then rises, and for large s grows in proportion to s, to "
+    "{{ initial_loss.expected.last:.0f }} at s = {{ initial_loss.scale_max:g }}. The dotted "
+    "expansion follows it for small s and then overshoots.",
 )
 def scale(res):
     fig, axes = plots.new_figure(1, 1, width=6, height=3.4)
@@ -49,19 +52,27 @@ def scale(res):
 @figure(
     "initial_loss_training",
     "initial_loss",
-    caption="A relu MLP (two hidden layers of 100 units, He) on MNIST digits at 14 × 14 "
-    "pixels with imbalanced classes, trained by SGD from four output layers, five networks "
-    "each. Left: training cost over the first 100 steps (running mean over five minibatches, "
-    "median over networks); dashed: ln 10; dotted: the entropy of the class frequencies, the "
-    "best a constant prediction can do. Right: loss and accuracy on held-out digits after "
-    "training, one dot per network.",
-    alt="Left: cost against step, logarithmic. The N(0, 1) output layer starts above 10, drops "
-    "below the others within about twenty steps and keeps falling to about 0.01 by step 100; the "
-    "He output layer starts a little above ln 10 and ends near 0.3; the zero layer starts at "
-    "ln 10 and the log-frequency bias below it, at the dotted entropy line, and these two then "
-    "fall together to about 0.5. Right: held-out loss is about 1 to 1.3 after the N(0, 1) start "
-    "and 0.3 to 0.45 after the other three; held-out accuracy is between 0.88 and 0.92 for all "
-    "four, lowest for N(0, 1).",
+    caption="A relu MLP ({{ initial_loss.n_hidden }} hidden layers of "
+    "{{ initial_loss.hidden_width }} units, He) on MNIST digits at {{ initial_loss.side }} × "
+    "{{ initial_loss.side }} pixels with imbalanced classes, trained by SGD from four output "
+    "layers, {{ initial_loss.seeds }} networks each. Left: training cost over the first hundred "
+    "steps (running mean over five minibatches, median over networks); dashed: "
+    "ln {{ initial_loss.classes }}; dotted: the entropy of the class frequencies, the best a "
+    "constant prediction can do. Right: loss and accuracy on held-out digits after training, "
+    "one dot per network.",
+    alt="Left: cost against step, logarithmic. The N(0, 1) output layer starts at "
+    "{{ initial_loss.normal.first:.0f }}, drops below the others within about twenty steps and "
+    "keeps falling, far below them; the He output layer starts a little above "
+    "ln {{ initial_loss.classes }}, at {{ initial_loss.he.first:.1f }}, and ends below the last "
+    "two; the zero layer starts at ln {{ initial_loss.classes }} and the log-frequency bias "
+    "below it, at the dotted entropy line ({{ initial_loss.prior_loss:.1f }}), and these two "
+    "then fall together. Right: the median held-out loss is "
+    "{{ initial_loss.normal.heldout_loss:.2f }} after the N(0, 1) start and "
+    "{{ initial_loss.he.heldout_loss:.2f }}, {{ initial_loss.zero.heldout_loss:.2f }} and "
+    "{{ initial_loss.prior.heldout_loss:.2f }} after the other three; the median held-out "
+    "accuracy is {{ initial_loss.normal.heldout_accuracy:.2f }} after N(0, 1), the lowest, and "
+    "{{ initial_loss.he.heldout_accuracy:.2f }}, {{ initial_loss.zero.heldout_accuracy:.2f }} "
+    "and {{ initial_loss.prior.heldout_accuracy:.2f }} after the others.",
 )
 def training(res):
     fig, axes = plots.new_figure(1, 3, width=11, height=3.6)

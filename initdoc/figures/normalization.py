@@ -29,19 +29,27 @@ def _log_x(ax, gains):
 @figure(
     "normalization_signal",
     "normalization",
-    caption="A 20-layer relu MLP, 64 units wide, with every hidden weight matrix drawn from He's "
-    "normal and multiplied by a gain (1: He), without normalization and with batch or layer "
-    "normalization between each linear layer and its relu; median of five networks per gain. "
-    "Left: E[a²] of the last hidden layer over the first's. Middle: E[δ²] of the first hidden "
-    "layer over the last's (δ: the gradient of the loss with respect to a layer's output). "
-    "Right: the size of the first layer's weight gradient.",
-    alt="Three panels against the gain from 1/4 to 4 on a logarithmic axis. Left: without "
-    "normalization the forward ratio runs from about 10 to the minus 23 at gain 1/4 through "
-    "about 1 at gain 1 to about 10 to the 22 at gain 4; with batch or layer norm it is 1 at "
-    "every gain. Middle: the backward ratio of the plain network does the same; with batch norm "
-    "it is a few hundred at every gain, with layer norm just under 1. Right: the weight "
-    "gradient of the normalized networks falls in a straight line, halving each time the gain "
-    "doubles; the plain network's climbs steeply.",
+    caption="A {{ normalization.depth }}-layer relu MLP, {{ normalization.width }} units wide, "
+    "with every hidden weight matrix drawn from He's normal and multiplied by a gain (He at a "
+    "gain of one), without normalization and with batch or layer normalization between each "
+    "linear layer and its relu; median of {{ normalization.draws }} networks per gain. Left: "
+    "E[a²] of the last hidden layer over the first's. Middle: E[δ²] of the first hidden layer "
+    "over the last's (δ: the gradient of the loss with respect to a layer's output). Right: the "
+    "size of the first layer's weight gradient.",
+    alt="Three panels against the gain from {{ normalization.gain_min:g }} to "
+    "{{ normalization.gain_max:g }} on a logarithmic axis. Left: without normalization the "
+    "forward ratio runs from {{ normalization.none.g0.25.forward:sci }} at the smallest gain "
+    "through {{ normalization.none.g1.forward:.2f }} at He's gain to "
+    "{{ normalization.none.g4.forward:sci }} at the largest; with batch or layer norm the last "
+    "layer's second moment stays about equal to the first's at every gain. Middle: the backward "
+    "ratio of the plain network does the same, from {{ normalization.none.g0.25.backward:sci }} "
+    "to {{ normalization.none.g4.backward:sci }}; with batch norm it is a few hundred at every "
+    "gain ({{ normalization.batch.g1.backward:.0f }} at He's gain); with layer norm the "
+    "gradient at the first layer stays smaller than at the last, a ratio of "
+    "{{ normalization.layer.g0.25.backward:.2f }}, {{ normalization.layer.g1.backward:.2f }} "
+    "and {{ normalization.layer.g4.backward:.2f }} at the smallest gain, He's and the largest. "
+    "Right: the weight gradient of the normalized networks falls in a straight line, halving "
+    "each time the gain doubles; the plain network's climbs steeply.",
 )
 def signal(res):
     fig, axes = plots.new_figure(1, 3, width=11, height=3.6)
@@ -65,15 +73,20 @@ def signal(res):
 @figure(
     "normalization_training",
     "normalization",
-    caption="The same networks, 10 hidden layers of 32 units, trained on 2000 MNIST digits for "
-    "200 steps from each gain, with SGD (left) and Adam (right). Final training cost: the mean "
-    "of the last 20 steps; dots: the five networks of each gain; line: their median. Triangles "
-    "at the top: networks that diverged. Grey dotted line: ln 10, a uniform guess.",
-    alt="Two panels of final training cost against the gain from 1/4 to 4. Without "
-    "normalization only gains near 1 train: small gains stay at ln 10 with SGD, large gains "
-    "diverge with SGD and end far above ln 10 with Adam. With batch or layer norm every gain "
+    caption="The same networks, {{ normalization.train_depth }} hidden layers of "
+    "{{ normalization.train_width }} units, trained on {{ normalization.n_train }} MNIST digits "
+    "for {{ normalization.steps }} steps from each gain, with SGD (left) and Adam (right). Final "
+    "training cost: the mean of the last {{ normalization.tail }} steps; dots: the "
+    "{{ normalization.seeds }} networks of each gain; line: their median. Triangles at the top: "
+    "networks that diverged. Grey dotted line: ln {{ normalization.classes }}, a uniform guess.",
+    alt="Two panels of final training cost against the gain from "
+    "{{ normalization.train_gain_min:g }} to {{ normalization.train_gain_max:g }}. Without "
+    "normalization only gains near He's train: small gains stay at "
+    "ln {{ normalization.classes }} with SGD, large gains diverge with SGD and end far above "
+    "ln {{ normalization.classes }} with Adam. With batch or layer norm almost every gain "
     "trains, and the final cost still changes with the gain: with Adam it rises steadily as the "
-    "gain grows; with SGD layer norm at the smallest gain stays near ln 10.",
+    "gain grows; with SGD the exception is layer norm at the smallest gain, which stays near "
+    "ln {{ normalization.classes }}.",
 )
 def training(res):
     fig, axes = plots.new_figure(1, 2, width=10, height=3.8, sharey=True)

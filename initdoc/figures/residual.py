@@ -32,17 +32,25 @@ def _style(variant: str) -> dict:
     "residual_signal",
     caption="The second moment of a residual stream after L blocks over its value at the input "
     "(left), and of the gradient at the input over its value at the output (right), for every "
-    "start; median of ten networks per depth, 64 units wide, on standard-normal inputs. The "
-    "bottom row repeats the top one without the He start, whose scale hides the others. Grey "
-    "dots: what the variance argument predicts for each start (the forward panel). Solid lines: "
-    "branches without normalization; dashed: batch norm in the branch; dotted: pre-LN branches. "
-    "Zero-initialized starts (Fixup, ReZero, zero γ) lie on 1 and overlap.",
-    alt="Four log-log panels against the number of blocks from 10 to 200; the bottom two repeat "
-    "the top two without the black line. The black line of He "
-    "branches without normalization climbs steeply in both panels, by many orders of magnitude, "
-    "along its predicted dots 2 to the power L. The batch-norm and pre-LN lines rise in "
-    "proportion to L, to a few hundred at 200 blocks. The 1/√L scaled lines stay below about 3. "
-    "Fixup, ReZero and zero γ stay flat at exactly 1.",
+    "start; median of {{ residual_signal.draws }} networks per depth, "
+    "{{ residual_signal.width }} units wide, on standard-normal inputs. The bottom row repeats "
+    "the top one without the He start, whose scale hides the others. Grey dots: what the "
+    "variance argument predicts for each start (the forward panel). Solid lines: branches "
+    "without normalization; dashed: batch norm in the branch; dotted: pre-LN branches. "
+    "Zero-initialized starts (Fixup, ReZero, zero γ) leave the stream unchanged: their lines lie "
+    "flat on top of each other.",
+    alt="Four log-log panels against the number of blocks from {{ residual_signal.depth_min }} "
+    "to {{ residual_signal.depth_max }}; the bottom two repeat the top two without the black "
+    "line. The black line of He branches without normalization climbs steeply in both panels, "
+    "by many orders of magnitude, along its predicted dots, which double with every block. In "
+    "the forward panels the plain batch-norm and pre-LN He lines rise in proportion to L, to "
+    "{{ residual_signal.batchnorm.L200.forward:.0f }} and "
+    "{{ residual_signal.preln.L200.forward:.0f }} at {{ residual_signal.depth_max }} blocks; in "
+    "the backward panels the batch-norm line climbs faster, to "
+    "{{ residual_signal.batchnorm.L200.backward:sci }}. The 1/√L scaled lines stay nearly flat "
+    "in both panels, near their predicted dots: about e ({{ residual_signal.e:.2f }}) for plain "
+    "branches and {{ residual_signal.preln_scaled.L200.predicted:g }} for pre-LN ones. Fixup, "
+    "ReZero and zero γ stay flat at exactly {{ residual_signal.fixup.L200.forward:g }}.",
 )
 def signal(res):
     fig, axes = plots.new_figure(2, 2, width=10, height=6.6)
@@ -82,16 +90,22 @@ def _smoothed(costs: np.ndarray) -> np.ndarray:
 @figure(
     "residual_training",
     "residual_training",
-    caption="Training cost of a residual MLP on MNIST digits (14 × 14 pixels, 32 blocks of two "
-    "layers, 32 units wide) from every start, with SGD (left) and Adam (right); running mean over "
-    "ten minibatches, median over the five networks of each start that did not diverge. A start "
-    "whose networks all diverged has no line; the legend says how many of five diverged. Grey "
-    "dotted line: ln 10, the cost of a uniform guess.",
+    caption="Training cost of a residual MLP on MNIST digits ({{ residual_training.side }} × "
+    "{{ residual_training.side }} pixels, {{ residual_training.blocks }} blocks of two layers, "
+    "{{ residual_training.width }} units wide) from every start, with SGD (left) and Adam "
+    "(right); running mean over ten minibatches, median over the {{ residual_training.seeds }} "
+    "networks of each start that did not diverge. A start whose networks all diverged has no "
+    "line; the legend says how many of {{ residual_training.seeds }} diverged. Grey dotted line: "
+    "ln {{ residual_training.classes }}, the cost of a uniform guess.",
     alt="Two panels of cost against training step, logarithmic cost axis. With SGD, He branches "
     "without normalization have no line because every network diverged; the other starts fall "
-    "from about 2.3 to below 1, with batch norm starting higher. With Adam every start trains "
-    "but the He start without normalization, whose cost starts in the thousands and stays above "
-    "ln 10 for long; the zero-initialized and normalized starts end lowest.",
+    "from near ln {{ residual_training.classes }} to well below it, with plain batch norm "
+    "starting higher, at {{ residual_training.sgd.batchnorm.first:.0f }}. With Adam every "
+    "start trains but the He start without normalization, whose cost starts in the thousands "
+    "and ends near {{ residual_training.adam.he.final:.1f }}, still above "
+    "ln {{ residual_training.classes }}; of the others, plain batch norm ends highest, at "
+    "{{ residual_training.adam.batchnorm.final:.2f }}, and batch norm with its last γ zeroed "
+    "lowest, at {{ residual_training.adam.zero_gamma.final:.2f }}.",
 )
 def training(res):
     fig, axes = plots.new_figure(1, 2, width=10.5, height=4.0, sharey=True)
