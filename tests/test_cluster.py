@@ -3,6 +3,9 @@ and a worker with other initdoc source refused in one line."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from distributed import Client, LocalCluster
 
@@ -19,6 +22,10 @@ def scheduler():
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as lc:
         yield lc.scheduler_address
+
+
+def initdoc_modules() -> list:
+    return [m for name, m in list(sys.modules.items()) if name.startswith("initdoc") and m]
 
 
 def built_files(root, monkeypatch, **options) -> dict[str, bytes]:
@@ -52,6 +59,10 @@ def test_a_cluster_build_caches_what_the_workers_computed(scheduler, tmp_path, m
 def test_workers_that_run_the_clients_source_are_accepted(scheduler):
     with Client(scheduler) as client:
         cluster.prepare(client, cluster.source_digest())  # ships the package; no error
+    # The package goes to the workers, never to the scheduler, which a LocalCluster runs in this
+    # very process: initdoc here is still this checkout's, not a copy in a scratch folder.
+    assert cluster.loaded_source() == cluster.source_digest()
+    assert all(Path(m.__file__).is_relative_to(cluster.PACKAGE) for m in initdoc_modules())
 
 
 @pytest.mark.full

@@ -96,8 +96,12 @@ def prepare(client, digest: str) -> None:
     """Ship the package to every worker and refuse any worker that does not then run it."""
     if not client.scheduler_info()["workers"]:
         raise UserError("the Dask cluster has no workers; start some with `dask worker ADDRESS`")
-    with tempfile.TemporaryDirectory(prefix="initdoc-ship-") as tmp:
-        client.upload_file(str(package_zip(Path(tmp), digest)), load=True)
+    from distributed.diagnostics.plugin import UploadFile
+
+    with tempfile.TemporaryDirectory(prefix="initdoc-ship-") as tmp:  # to the workers only: the
+        # scheduler runs no experiment (and in a LocalCluster it is this very process)
+        plugin = UploadFile(str(package_zip(Path(tmp), digest)), load=True)
+        client.register_plugin(plugin, name=f"initdoc-{digest}")
     found = client.run(loaded_source)
     other = {worker: source for worker, source in found.items() if source != digest}
     if other:
