@@ -68,7 +68,7 @@ $(WHEELHOUSE): requirements.txt | $(STAMP)
 test: lint $(FRAMEWORKS) $(NODE_TOOLS) $(WHEELHOUSE) ## run every test: experiments and site built once, in parallel
 	$(PY) -m pytest
 
-test-fast: $(STAMP) $(NODE_TOOLS) ## the tests that need no experiment run and no site build (under a minute)
+test-fast: $(STAMP) $(NODE_TOOLS) ## the tests that need no experiment run and no site build (about 90 s)
 	$(PY) -m pytest -m "not full"
 
 lint: $(STAMP) ## check formatting and lint with ruff (make format fixes the formatting)
