@@ -76,6 +76,20 @@ def test_with_normalization_no_gain_diverges(normalization_result, opt, kind):
     assert np.isfinite(final).all()
 
 
+def test_with_normalization_every_gain_trains_but_layer_norm_at_the_smallest_with_sgd(
+    normalization_result,
+):
+    v = normalization_result.values
+    stalled = {
+        (opt, kind, f"{g:g}")
+        for opt in ("sgd", "adam")
+        for kind in NORMALIZED
+        for g in normalization_result["train_gains"]
+        if v[f"{opt}.{kind}.g{g:g}.final"] > 0.9 * v["chance"]
+    }
+    assert stalled == {("sgd", "layer", "0.25")}
+
+
 @pytest.mark.parametrize("kind", NORMALIZED)
 def test_with_adam_the_final_cost_rises_with_the_gain(normalization_result, kind):
     finals = [
