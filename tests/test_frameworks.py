@@ -1,4 +1,5 @@
-"""The cheat sheet's framework facts, measured from PyTorch, Keras 3 (JAX backend), JAX and Flax.
+"""The cheat sheet's framework facts, measured from PyTorch, Keras 3 (JAX backend), JAX, Flax and
+Hugging Face transformers (GPT-2 and BERT).
 
 Every row of initdoc.site.frameworks (the tables on the cheat sheet) is drawn from the framework's
 own call and from initdoc's scheme, and compared three ways, each decided before the data:
@@ -20,6 +21,7 @@ import importlib
 import inspect
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +70,14 @@ def jax():
 @pytest.fixture(scope="module")
 def flax():
     return _require("flax.linen")
+
+
+@pytest.fixture(scope="module")
+def transformers(torch):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models are built from a config: no download
+    transformers = _require("transformers")
+    transformers.logging.set_verbosity_error()
+    return transformers
 
 
 @pytest.fixture(scope="module")
@@ -344,7 +354,7 @@ def test_torch_reads_the_fans_off_the_transposed_axes(torch):
     assert fans(kernel) == schemes.fans((*KERNEL, IN // GROUPS, OUT))
 
 
-def test_versions_are_the_pinned_ones(torch, keras, jax, flax):
+def test_versions_are_the_pinned_ones(torch, keras, jax, flax, transformers):
     """The versions the cheat sheet names are installed, as requirements-frameworks.txt pins."""
     flax_version = importlib.import_module("flax").__version__
     installed = {
@@ -352,6 +362,7 @@ def test_versions_are_the_pinned_ones(torch, keras, jax, flax):
         "jax": jax.__version__,
         "keras": keras.__version__,
         "flax": flax_version,
+        "transformers": transformers.__version__,
     }
     for name, version in frameworks.VERSIONS.items():
         assert installed[name].split("+")[0] == version, (name, installed[name])
@@ -580,6 +591,92 @@ def test_torch_linear_default_is_kaiming_uniform_with_a_root_five(torch):
         source = inspect.getsource(layer.reset_parameters)
         assert "kaiming_uniform_(" in source and "a=math.sqrt(5)" in source
     assert "issues/57109" in inspect.getsource(torch.nn.Linear.reset_parameters)
+
+
+# --- GPT-2 and BERT, as Hugging Face transformers initializes them ---
+
+WIDTH = 64  # small models: the conventions do not depend on the width
+
+
+def build(torch, transformers, model: str, blocks: int, seed: int):
+    """A freshly initialized GPT2Model or BertModel of `blocks` blocks, built from seed `seed`."""
+    torch.manual_seed(seed)
+    if model == "GPT2Model":
+        config = transformers.GPT2Config(
+            n_layer=blocks, n_embd=WIDTH, n_head=2, vocab_size=512, n_positions=64
+        )
+    else:
+        config = transformers.BertConfig(
+            num_hidden_layers=blocks,
+            hidden_size=WIDTH,
+            num_attention_heads=2,
+            intermediate_size=4 * WIDTH,
+            vocab_size=512,
+            max_position_embeddings=64,
+        )
+    return getattr(transformers, model)(config)
+
+
+def members(model, row: frameworks.Convention) -> dict[str, np.ndarray]:
+    """The parameters of `model` whose names `row` covers, as float64 arrays."""
+    return {
+        name: p.detach().double().numpy()
+        for name, p in model.named_parameters()
+        if re.search(row.names, name)
+    }
+
+
+def convention_draws(torch, transformers, row: frameworks.Convention, blocks: int) -> np.ndarray:
+    """N numbers drawn by the rule of `row`, from fresh models (the padding row left out)."""
+
+    def draw(seed):
+        model = build(torch, transformers, row.model, blocks, seed)
+        pad = model.config.pad_token_id
+        parts = members(model, row)
+        return np.concatenate(
+            [
+                (
+                    np.delete(w, pad, axis=0) if name.endswith("word_embeddings.weight") else w
+                ).ravel()
+                for name, w in parts.items()
+            ]
+        )
+
+    return repeat(draw)
+
+
+@pytest.mark.parametrize("model", ["GPT2Model", "BertModel"])
+def test_every_parameter_is_in_exactly_one_row(torch, transformers, model):
+    rows = [c for c in frameworks.CONVENTIONS if c.model == model]
+    for name, _ in build(torch, transformers, model, 2, 0).named_parameters():
+        assert sum(bool(re.search(c.names, name)) for c in rows) == 1, name
+
+
+@pytest.mark.parametrize(
+    "row", frameworks.CONVENTIONS, ids=[f"{c.model}-{c.group}" for c in frameworks.CONVENTIONS]
+)
+@pytest.mark.parametrize("blocks", [2, 8])
+def test_transformer_convention(torch, transformers, ks_2samp, row, blocks):
+    """Each row at two depths, so that a rule that changes with depth (c_proj) has to."""
+    if row.draws == "normal":
+        assert_law(
+            ks_2samp,
+            convention_draws(torch, transformers, row, blocks),
+            "normal",
+            row.std(blocks) ** 2,
+        )
+    else:
+        model = build(torch, transformers, row.model, blocks, 0)
+        constant = {"zeros": 0.0, "ones": 1.0}[row.draws]
+        assert all((w == constant).all() for w in members(model, row).values())
+
+
+def test_bert_zeroes_the_padding_row(torch, transformers):
+    model = build(torch, transformers, "BertModel", 2, 0)
+    table = model.embeddings.word_embeddings.weight.detach().numpy()
+    assert not table[model.config.pad_token_id].any() and np.all(
+        np.delete(table, model.config.pad_token_id, axis=0) != 0
+    )
 
 
 # --- gains ---

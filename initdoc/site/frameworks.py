@@ -7,11 +7,18 @@ functions and layers they name and measures what they draw, so every cell has a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 FRAMEWORKS = ("torch", "keras", "jax", "flax")
-VERSIONS = {"torch": "2.13.0", "jax": "0.10.2", "keras": "3.15.1", "flax": "0.12.8"}  # as pinned
+VERSIONS = {  # as pinned in requirements-frameworks.txt
+    "torch": "2.13.0",
+    "jax": "0.10.2",
+    "keras": "3.15.1",
+    "flax": "0.12.8",
+    "transformers": "5.25.0",
+}
 MODULES = {  # where each framework's initializers live, as the page names them
     "torch": "torch.nn.init",
     "keras": "keras.initializers",
@@ -316,6 +323,88 @@ EMBEDDINGS = {
 }
 
 
+INITIALIZER_RANGE = 0.02  # the default `initializer_range` of GPT2Config and BertConfig
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How a Hugging Face `transformers` model initializes one group of its parameters.
+
+    `names` is a regular expression over the model's parameter names; `draws` is normal, zeros or
+    ones, and `std(blocks)` the normal's standard deviation in a model of `blocks` blocks.
+    """
+
+    model: str
+    group: str
+    names: str
+    law: str
+    draws: str
+    std: Callable[[int], float] = lambda blocks: 0.0
+
+
+def _range(blocks: int) -> float:
+    return INITIALIZER_RANGE
+
+
+def _residual_range(blocks: int) -> float:
+    return INITIALIZER_RANGE / math.sqrt(2 * blocks)  # two additions to the stream per block
+
+
+_NORMAL_RANGE = r"$\mathcal{N}(0, 0.02^2)$"
+CONVENTIONS = (
+    Convention(
+        "GPT2Model",
+        "token and position embeddings (`wte`, `wpe`)",
+        r"^(wte|wpe)\.weight$",
+        _NORMAL_RANGE,
+        "normal",
+        _range,
+    ),
+    Convention(
+        "GPT2Model",
+        "attention input and first MLP layer (`c_attn`, `c_fc`)",
+        r"\.(c_attn|c_fc)\.weight$",
+        _NORMAL_RANGE,
+        "normal",
+        _range,
+    ),
+    Convention(
+        "GPT2Model",
+        "residual projections (`attn.c_proj`, `mlp.c_proj`)",
+        r"\.c_proj\.weight$",
+        r"$\mathcal{N}\big(0, (0.02/\sqrt{2N})^2\big)$ for $N$ blocks",
+        "normal",
+        _residual_range,
+    ),
+    Convention("GPT2Model", "biases, layer-norm shifts", r"\.bias$", "zeros", "zeros"),
+    Convention(
+        "GPT2Model",
+        "layer-norm scales (`ln_1`, `ln_2`, `ln_f`)",
+        r"ln_(\d+|f)\.weight$",
+        "ones",
+        "ones",
+    ),
+    Convention(
+        "BertModel",
+        "word, position and token-type embeddings",
+        r"^embeddings\.\w+_embeddings\.weight$",
+        _NORMAL_RANGE + " (normal, not truncated); the padding token's row zeros",
+        "normal",
+        _range,
+    ),
+    Convention(
+        "BertModel",
+        "every dense layer (attention, output, intermediate, pooler)",
+        r"(query|key|value|dense)\.weight$",
+        _NORMAL_RANGE,
+        "normal",
+        _range,
+    ),
+    Convention("BertModel", "biases, layer-norm shifts", r"\.bias$", "zeros", "zeros"),
+    Convention("BertModel", "layer-norm scales", r"LayerNorm\.weight$", "ones", "ones"),
+)
+
+
 @dataclass(frozen=True)
 class Gain:
     """A row of the gains table: the calculate_gain name, the formula and where it comes from."""
@@ -428,6 +517,12 @@ def embeddings_table() -> str:
     return table(["embedding layer", "draws its table from"], rows)
 
 
+def transformers_table() -> str:
+    """How GPT-2 and BERT, as Hugging Face transformers builds them, start each parameter."""
+    rows = [[f"`{c.model}`", c.group, c.law] for c in CONVENTIONS]
+    return table(["model", "parameters", "drawn from"], rows)
+
+
 def gains_table() -> str:
     """The gains initdoc's schemes.gain returns, as PyTorch's calculate_gain does."""
     return table(
@@ -438,7 +533,13 @@ def gains_table() -> str:
 
 def versions_table() -> str:
     """The framework versions the tests measure, as requirements-frameworks.txt pins them."""
-    names = {"torch": "PyTorch (CPU)", "jax": "JAX", "keras": "Keras (JAX backend)", "flax": "Flax"}
+    names = {
+        "torch": "PyTorch (CPU)",
+        "jax": "JAX",
+        "keras": "Keras (JAX backend)",
+        "flax": "Flax",
+        "transformers": "Hugging Face transformers",
+    }
     return table(["framework", "version"], [[names[f], v] for f, v in VERSIONS.items()])
 
 
@@ -449,4 +550,5 @@ TABLES = {
     "framework_defaults": defaults_table,
     "framework_embeddings": embeddings_table,
     "framework_gains": gains_table,
+    "framework_transformers": transformers_table,
 }
