@@ -81,6 +81,23 @@ def test_a_worker_with_other_source_is_refused_in_one_line(scheduler):
 
 def test_no_scheduler_is_one_line(cli, tmp_path):
     (tmp_path / "mkdocs.yml").write_text("site_name: test\n")
-    proc = cli("build", "he_signal", "--scheduler", "tcp://127.0.0.1:9", root=tmp_path)
+    address = "tcp://127.0.0.1:9"
+    proc = cli(
+        "build", "he_signal", "--scheduler", address, root=tmp_path, INITDOC_CONNECT_SECONDS="1"
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in proc.stderr
+
+
+@pytest.mark.parametrize("bad", ["soon", "0", "-1", "nan"])
+def test_a_bad_connect_timeout_is_refused(monkeypatch, bad):
+    monkeypatch.setenv(cluster.CONNECT_VARIABLE, bad)
+    with pytest.raises(UserError, match="must be a positive number of seconds"):
+        cluster.connect_seconds()
+
+
+def test_the_connect_timeout_defaults_to_ten_seconds(monkeypatch):
+    monkeypatch.delenv(cluster.CONNECT_VARIABLE, raising=False)
+    assert cluster.connect_seconds() == 10
+    monkeypatch.setenv(cluster.CONNECT_VARIABLE, "2.5")
+    assert cluster.connect_seconds() == 2.5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import os
 import sys
 import tempfile
 import zipfile
@@ -23,7 +24,7 @@ from initdoc.pipeline.paths import SCALES
 from initdoc.pipeline.result import Result
 
 PACKAGE = Path(__file__).resolve().parents[1]
-CONNECT_SECONDS = 10
+CONNECT_VARIABLE = "INITDOC_CONNECT_SECONDS"  # how long to wait for the scheduler; default 10
 
 
 def source_digest() -> str:
@@ -79,12 +80,24 @@ def compute_on_worker(name: str, digest: str, scale: str = SCALES[0]) -> Result:
     return registry.EXPERIMENTS[name].at(scale)()
 
 
+def connect_seconds() -> float:
+    """How long to wait for the scheduler: $INITDOC_CONNECT_SECONDS, else 10."""
+    text = os.environ.get(CONNECT_VARIABLE, "").strip() or "10"
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise UserError(f"{CONNECT_VARIABLE} must be a positive number of seconds, not {text!r}")
+    return seconds
+
+
 def connect(address: str):
     """A Dask client of the scheduler at `address`, or a UserError saying how to start one."""
     from distributed import Client
 
     try:
-        return Client(address, timeout=f"{CONNECT_SECONDS}s")
+        return Client(address, timeout=f"{connect_seconds()}s")
     except (OSError, TimeoutError) as err:
         raise UserError(
             f"no Dask scheduler answers at {address} ({type(err).__name__}); start one with "
