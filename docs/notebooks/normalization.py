@@ -68,8 +68,10 @@ for name, kind in kinds.items():
 # \operatorname{norm}(Wx)$ and the ratio should not move with the gain.
 #
 # The gradient of the first layer's weights, right, is shown relative to gain 1. Without
-# normalization it follows the signal; with normalization the loss is the same for $W$ and
-# $gW$, so its gradient at $gW$ is $1/g$ times the gradient at $W$.
+# normalization it passes back through the $L - 1$ scaled layers above the first, and relu
+# keeps which units are on when every weight is multiplied by $g > 0$, so it grows like
+# $g^{L-1}$. With normalization the output is the same for $W$ and $gW$, so the gradient at
+# $gW$ is $1/g$ times the gradient at $W$.
 
 # %%
 ticks = [0.25, 0.5, 1, 2, 4]
@@ -104,8 +106,8 @@ for name in ("batch norm", "layer norm"):
 
 # %% [markdown]
 # On the right the two normalized networks' points lie on each other and on $1/g$. The slope of
-# $\log \lVert\nabla W_1\rVert$ against $\log g$: $-1$ is what scale invariance predicts;
-# without normalization the gradient grows with the gain instead.
+# $\log \lVert\nabla W_1\rVert$ against $\log g$: scale invariance predicts $-1$, and without
+# normalization the prediction is $L - 1$.
 
 # %%
 for name in kinds:
@@ -133,10 +135,10 @@ for name in ("batch norm", "layer norm"):
 #
 # ## Change this and see
 #
-# The invariance is exact only while the variance of $Wx$ is large next to the $\epsilon$ in
-# $\sqrt{\sigma^2 + \epsilon}$ (`norm.EPS`, PyTorch's default). A normalized layer then keeps a
-# fraction $\sigma^2 / (\sigma^2 + \epsilon)$ of the second moment, and at tiny gains that
-# fraction compounds over the layers. Try gains far below ¼:
+# The invariance is exact only while the variance $\sigma^2$ of $Wx$ is large next to the
+# $\epsilon$ in $\sqrt{\sigma^2 + \epsilon}$ (`initdoc.norm.EPS`, PyTorch's default). A
+# normalized layer keeps a fraction $\sigma^2 / (\sigma^2 + \epsilon)$ of the second moment,
+# and at tiny gains that fraction compounds over the layers. Try gains far below ¼:
 
 # %%
 for gain in [1e-1, 1e-2, 1e-3, 1e-4]:
