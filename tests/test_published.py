@@ -126,11 +126,11 @@ def images(html: str) -> list[str]:
 
 def test_no_notebook_shows_a_figure_twice(site):
     pages = sorted((site / "notebooks").glob("*/index.html"))
-    assert len(pages) >= 7
+    assert len(pages) >= 11
     shown = {page.parent.name: images(page.read_text()) for page in pages}
     twice = [name for name, found in shown.items() if len(found) != len(set(found))]
     assert not twice, f"notebooks that show a figure twice: {twice}"
-    assert sum(bool(found) for found in shown.values()) >= 6  # the check saw figures
+    assert sum(bool(found) for found in shown.values()) >= 10  # the check saw figures
 
 
 def test_the_duplicate_check_sees_a_duplicate():
