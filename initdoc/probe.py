@@ -201,7 +201,7 @@ def residual_layers(sizes: tuple[int, ...]) -> tuple[bool, ...]:
     return tuple(0 < l < L - 1 and sizes[l] == sizes[l + 1] for l in range(L))
 
 
-def branch_scale(text: str, blocks: int) -> float:
+def parse_branch_scale(text: str, blocks: int) -> float:
     """s for `--branch-scale TEXT`: a number ≥ 0, 'sqrt' (1/√blocks) or 'zero'."""
     if text == "sqrt":
         return 1 / math.sqrt(blocks)
@@ -220,10 +220,11 @@ def branch_scale(text: str, blocks: int) -> float:
 
 
 def branches(
-    sizes: tuple[int, ...], residual: bool, scale: str | None
+    sizes: tuple[int, ...], blocks: bool, scale: str | None
 ) -> tuple[tuple[bool, ...], float, str]:
-    """The skips, s and its name that a request asks for; a UserError if it cannot be built."""
-    if not residual:
+    """The skips, s and its name that a request (for `blocks` or not) asks for; a UserError if it
+    cannot be built."""
+    if not blocks:
         if scale is not None:
             raise UserError("--branch-scale scales the branches of residual blocks: add --residual")
         return (), 1.0, "1"
@@ -234,7 +235,7 @@ def branches(
             f"e.g. 784-100-100-10; {format_architecture(sizes)} has none"
         )
     name = "1" if scale is None else scale
-    return skips, branch_scale(name, sum(skips)), name
+    return skips, parse_branch_scale(name, sum(skips)), name
 
 
 def check(activation: str, scheme: str) -> None:
@@ -324,7 +325,7 @@ def signal(params: nn.Params, activation: str, rng: np.random.Generator, batch: 
         return z2, d2 / d2[-1]
 
 
-def network(
+def residual_network(
     sizes: tuple[int, ...], activation: str, scheme: str, skips: tuple[bool, ...], scale: float
 ) -> tuple[residual.Network, list[int]]:
     """The residual network the probe measures: a linear projection of the input, then per layer
@@ -417,7 +418,7 @@ def run(
     skips, scale, scale_name = branches(sizes, residual, branch_scale)
     predicted = predict(sizes, activation, scheme, skips, scale)
     if skips:
-        net, taps = network(sizes, activation, scheme, skips, scale)
+        net, taps = residual_network(sizes, activation, scheme, skips, scale)
         z2, d2 = measure_residual(net, taps, batch, seed)
     else:
         z2, d2 = measure(sizes, activation, scheme, batch, seed)
@@ -433,20 +434,10 @@ def run(
             s = math.sqrt(pz2[-1])
             predicted_loss = float(expected_initial_loss(s, sizes[-1], LOSS_ROWS, rng)[0])
     return Probe(
-        sizes,
-        activation,
-        scheme,
-        batch,
-        seed,
-        pz2,
-        z2,
-        pd2,
-        d2,
-        predicted_loss,
-        measured_loss,
-        skips,
-        scale,
-        scale_name,
+        *(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2, predicted_loss, measured_loss),
+        skips=skips,
+        branch_scale=scale,
+        scale_name=scale_name,
     )
 
 

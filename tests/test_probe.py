@@ -123,7 +123,9 @@ def test_the_he_relu_network_explodes_with_blocks_and_scaled_branches_hold_it(pr
 # The printout.
 
 
-@pytest.mark.parametrize("case", ["tanh", "relu_glorot", "sigmoid_deep", "residual_he"])
+@pytest.mark.parametrize(
+    "case", ["tanh", "relu_glorot", "sigmoid_deep", "residual_he", "residual_sqrt"]
+)
 def test_printout_has_every_layer_and_one_verdict(probe_result, case):
     text = probe_result.values[f"{case}.text"]
     lines = text.splitlines()
@@ -288,8 +290,8 @@ def test_which_layers_become_blocks():
     # layer 1 projects the input and the output layer stays plain, whatever their widths
     assert probe.residual_layers((100, 100, 100, 50, 50, 100)) == (False, True, False, True, False)
     assert not any(probe.residual_layers((784, 300, 100, 10)))
-    assert probe.branch_scale("sqrt", 25) == pytest.approx(0.2)
-    assert probe.branch_scale("zero", 25) == 0 and probe.branch_scale("0.5", 25) == 0.5
+    assert probe.parse_branch_scale("sqrt", 25) == pytest.approx(0.2)
+    assert probe.parse_branch_scale("zero", 25) == 0 and probe.parse_branch_scale("0.5", 25) == 0.5
 
 
 def test_the_residual_measurement_against_a_network_written_out():
@@ -362,7 +364,7 @@ def test_the_residual_network_without_skips_is_the_plain_mlp():
     sizes, no_skips = (30, 20, 20, 20, 5), (False,) * 4
     plain = probe.run(sizes, "tanh", "glorot_normal", batch=100, seed=4)
     assert plain.skips == () and "block" not in probe.report(plain)
-    net, taps = probe.network(sizes, "tanh", "glorot_normal", no_skips, 1.0)
+    net, taps = probe.residual_network(sizes, "tanh", "glorot_normal", no_skips, 1.0)
     z2, d2 = probe.measure_residual(net, taps, 100, 4)
     assert np.allclose(z2, plain.measured_z2, rtol=1e-12)
     assert np.allclose(d2, plain.measured_d2, rtol=1e-12)
