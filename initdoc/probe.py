@@ -584,8 +584,9 @@ def report(probe: Probe) -> str:
             )
     span = f"hidden layer 1 to {probe.hidden}" if probe.hidden > 1 else "no hidden layers to cross"
     fix, detail = advice(probe) if probe.verdict != "holds" else ("", "")
+    verdict = f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else "")
     lines += [
-        f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else ""),
+        *textwrap.wrap(verdict, WIDTH, subsequent_indent="  "),
         f"  measured {_ratios(probe)}, {span}",
         f"  (below ×{VANISH:g} it vanishes, above ×{EXPLODE:g} it explodes)",
     ]
