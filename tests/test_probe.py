@@ -6,7 +6,7 @@ import shlex
 import numpy as np
 import pytest
 
-from initdoc import probe
+from initdoc import probe, schemes
 from initdoc.errors import UserError
 from initdoc.experiments.cheatsheet import truncated_variance
 
@@ -302,7 +302,7 @@ def test_the_residual_measurement_against_a_network_written_out():
         "3-4-4-2", "relu", "he_normal", batch, seed, residual=True, branch_scale="0.7"
     )
     rng = np.random.default_rng(seed)
-    he = probe.schemes.get("he_normal")
+    he = schemes.get("he_normal")
     W1, W2, W3 = he(rng, (3, 4)), s * he(rng, (4, 4)), he(rng, (4, 2))
     x = rng.standard_normal((batch, 3))
     z1 = x @ W1
@@ -351,8 +351,8 @@ def test_zero_branches_pass_the_signal_through_unchanged():
     assert found.verdict == "holds"
 
 
-def test_a_residual_stack_that_holds_can_still_explode_past_a_scale():
-    # the same network both ways, by the branch scale alone
+def test_the_branch_scale_alone_decides_between_explodes_and_holds():
+    # the same network, drawn from the same seed, comes out both ways
     kinds = {
         scale: probe.run("64-64*12-10", "relu", "he_normal", 300, residual=True, branch_scale=scale)
         for scale in ("1", "0.3")
