@@ -82,7 +82,9 @@ def make_parser() -> Parser:
     run.add_argument("--scale", **scale)
     sub.add_parser("clean", help="remove figures/ and the experiment cache")
 
-    probe = sub.add_parser("probe", help="per-layer signal of an MLP: predicted and measured")
+    probe = sub.add_parser(
+        "probe", help="per-layer signal of an MLP or a residual network: predicted and measured"
+    )
     probe.add_argument(
         "architecture", help="layer sizes joined by '-', e.g. 784-300-10; N*K repeats N K times"
     )
@@ -92,6 +94,18 @@ def make_parser() -> Parser:
     probe.add_argument("--init", required=True, help="weight scheme, e.g. glorot_normal")
     probe.add_argument("--batch", type=positive_int, default=1000, help="input rows (1000)")
     probe.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    probe.add_argument(
+        "--residual",
+        action="store_true",
+        help="make each equal-width hidden layer after the first a block x + branch(x), "
+        "branch = activation -> linear",
+    )
+    probe.add_argument(
+        "--branch-scale",
+        metavar="S",
+        help="with --residual: multiply each branch's weights by S, a number, "
+        "sqrt (1/sqrt(L) for L blocks) or zero (default: 1)",
+    )
 
     bench = sub.add_parser("bench", help="time the build, each experiment and the engine")
     bench.add_argument("--jobs", "-j", **{**jobs, "default": 2})
@@ -154,7 +168,15 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "probe":
         from initdoc import probe
 
-        probe.main(args.architecture, args.activation, args.init, args.batch, args.seed)
+        probe.main(
+            args.architecture,
+            args.activation,
+            args.init,
+            args.batch,
+            args.seed,
+            args.residual,
+            args.branch_scale,
+        )
     elif args.command == "bench":
         from initdoc.tools import bench
 

@@ -16,6 +16,13 @@ does and not the one-off factor of the input and output widths: below ×VANISH t
 above ×EXPLODE it explodes, in between it holds. When it does not hold, the probe measures the
 schemes in CANDIDATES on the same network, the theory's choice for the activation first, and names
 the first that holds.
+
+With `residual`, every hidden layer after the first whose input and output widths are equal becomes
+a block x + branch(x), the branch being the activation, then the linear layer (its weights × the
+branch scale s). The branches add to the stream, so each block multiplies the second moment by
+1 + s² n Var(W) E[f(z)²]/E[z²] (2 for He relu branches), forward and backward. When a residual
+signal does not hold, the probe measures the branch scales in BRANCH_FIXES and names those that
+hold.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from initdoc import nn, schemes, theory
+from initdoc import nn, residual, schemes, theory
 from initdoc.errors import UserError, unknown
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
@@ -58,6 +65,10 @@ NO_PREDICTION = {
 }
 LOSS_MARGIN = 1.1  # a measured initial loss above this × ln C: the logits start too large
 LOSS_ROWS = 20_000  # Monte Carlo rows of the predicted initial loss
+BRANCH_FIXES = {  # --branch-scale keyword: the fix it stands for
+    "sqrt": "each branch × 1/√L for L blocks, the idea of GPT-2's scaled residual weights",
+    "zero": "each branch starts at 0, as with Fixup and SkipInit",
+}
 WIDTH = 88  # the printout's longest line
 SIZE = re.compile(r"([1-9][0-9]*)(?:\*([1-9][0-9]*))?", re.ASCII)
 
@@ -77,6 +88,14 @@ class Probe:
     measured_d2: np.ndarray
     predicted_loss: float | None = None  # initial loss of the outputs as softmax logits
     measured_loss: float | None = None  # the same on the measured logits, against random labels
+    skips: tuple[bool, ...] = ()  # per layer, whether it is a residual block; () for an MLP
+    branch_scale: float = 1.0  # s, the factor on each block's weights
+    scale_name: str = "1"  # s as asked for: a number, 'sqrt' or 'zero'
+
+    @property
+    def blocks(self) -> int:
+        """The number of residual blocks (0 for an MLP)."""
+        return sum(self.skips)
 
     @property
     def hidden(self) -> int:
@@ -175,6 +194,50 @@ def parse_architecture(text: str) -> tuple[int, ...]:
     return tuple(sizes)
 
 
+def residual_layers(sizes: tuple[int, ...]) -> tuple[bool, ...]:
+    """Per layer, whether `residual` makes it a block: the hidden layers after the first (the
+    projection of the input) whose input and output widths are equal."""
+    L = len(sizes) - 1
+    return tuple(0 < l < L - 1 and sizes[l] == sizes[l + 1] for l in range(L))
+
+
+def parse_branch_scale(text: str, blocks: int) -> float:
+    """s for `--branch-scale TEXT`: a number ≥ 0, 'sqrt' (1/√blocks) or 'zero'."""
+    if text == "sqrt":
+        return 1 / math.sqrt(blocks)
+    if text == "zero":
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < math.inf:
+        raise UserError(
+            f"bad --branch-scale '{text}': give a number at least 0, "
+            "sqrt (1/√L for L blocks) or zero"
+        )
+    return value
+
+
+def branches(
+    sizes: tuple[int, ...], blocks: bool, scale: str | None
+) -> tuple[tuple[bool, ...], float, str]:
+    """The skips, s and its name that a request (for `blocks` or not) asks for; a UserError if it
+    cannot be built."""
+    if not blocks:
+        if scale is not None:
+            raise UserError("--branch-scale scales the branches of residual blocks: add --residual")
+        return (), 1.0, "1"
+    skips = residual_layers(sizes)
+    if not any(skips):
+        raise UserError(
+            f"--residual needs two equal hidden widths in a row for a block x + branch(x), "
+            f"e.g. 784-100-100-10; {format_architecture(sizes)} has none"
+        )
+    name = "1" if scale is None else scale
+    return skips, parse_branch_scale(name, sum(skips)), name
+
+
 def check(activation: str, scheme: str) -> None:
     """A UserError unless the probe can run `activation` and predict `scheme`."""
     if activation not in ACTIVATIONS:
@@ -210,23 +273,35 @@ def moment_fractions(activation: str) -> tuple[float, float] | None:
 
 
 def predict(
-    sizes: tuple[int, ...], activation: str, scheme: str
+    sizes: tuple[int, ...],
+    activation: str,
+    scheme: str,
+    skips: tuple[bool, ...] = (),
+    scale: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Predicted E[z_l²] (inputs of E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid."""
+    """Predicted E[z_l²] (inputs of E[x²] = 1) and E[δ_l²] / E[δ_L²], l = 1..L; None for sigmoid.
+
+    A layer that `skips` marks is a block: its input is added to its branch's, scaled by `scale`.
+    """
     fractions = moment_fractions(activation)
     if fractions is None:
         return None
     moment, slope = fractions
     L = len(sizes) - 1
+    skips = skips or (False,) * L
     variances = [weight_variance(scheme, n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     z2, d2 = np.empty(L), np.empty(L)
     with np.errstate(all="ignore"):  # a prediction past float64's range is inf or 0, as measured
         z2[0] = sizes[0] * variances[0]
         for l in range(1, L):
             z2[l] = sizes[l] * variances[l] * moment * z2[l - 1]
+            if skips[l]:
+                z2[l] = z2[l - 1] + scale**2 * z2[l]
         d2[L - 1] = 1.0
         for l in range(L - 2, -1, -1):
             d2[l] = sizes[l + 2] * variances[l + 1] * slope * d2[l + 1]
+            if skips[l + 1]:
+                d2[l] = d2[l + 1] + scale**2 * d2[l]
     return z2, d2
 
 
@@ -248,6 +323,50 @@ def signal(params: nn.Params, activation: str, rng: np.random.Generator, batch: 
         z2 = np.array([np.mean(z**2) for z in record.z[1:]])
         d2 = np.array([np.mean(dz**2) for dz in grads.dz[1:]])
         return z2, d2 / d2[-1]
+
+
+def residual_network(
+    sizes: tuple[int, ...], activation: str, scheme: str, skips: tuple[bool, ...], scale: float
+) -> tuple[residual.Network, list[int]]:
+    """The residual network the probe measures: a linear projection of the input, then per layer
+    activation → linear, as a block x + branch(x) where `skips` says so (its weights × scale);
+    and the index, in the forward pass's stream, of each layer's output z_l."""
+    net: list = [residual.Linear(sizes[0], sizes[1], scheme)]
+    taps = [1]
+    for l in range(1, len(sizes) - 1):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        if skips[l]:
+            branch = (residual.Act(activation), residual.Linear(n_in, n_out, scheme, scale))
+            net.append(residual.Residual(branch))
+        else:
+            net += [residual.Act(activation), residual.Linear(n_in, n_out, scheme)]
+        taps.append(len(net))
+    return tuple(net), taps
+
+
+def measure_residual(net: residual.Network, taps: list[int], batch: int, seed: int):
+    """Measured E[z_l²] and E[δ_l²] / E[δ_L²] of a residual network (the output z_l of layer l at
+    stream index taps[l - 1]), drawn and measured as `measure` does."""
+    rng = np.random.default_rng(seed)
+    params = residual.init_params(rng, net)
+    x = rng.standard_normal((batch, net[0].n_in))
+    with np.errstate(all="ignore"):  # overflow and underflow are findings, judged by `fate`
+        record = residual.forward(net, params, x)
+        error = rng.standard_normal(record.out.shape)
+        grads = residual.backward(net, params, record, error / batch)  # ∂L/∂a_L = error / batch
+        z2 = np.array([np.mean(record.stream[k] ** 2) for k in taps])
+        d2 = np.array([np.mean(grads.stream[k] ** 2) for k in taps])
+        return z2, d2 / d2[-1]
+
+
+def residual_initial_loss(net: residual.Network, batch: int, seed: int) -> float:
+    """`initial_loss` of a residual network."""
+    rng = np.random.default_rng(seed)
+    params = residual.init_params(rng, net)
+    x = rng.standard_normal((batch, net[0].n_in))
+    labels = rng.integers(0, net[-1].n_out, batch)
+    with np.errstate(all="ignore"):
+        return float(residual.cost_and_grads(net, params, x, labels, "softmax_cross_entropy")[0])
 
 
 def expected_initial_loss(s, classes: int, rows: int, rng: np.random.Generator) -> np.ndarray:
@@ -281,8 +400,12 @@ def run(
     scheme: str,
     batch: int = 1000,
     seed: int = 0,
+    *,
+    residual: bool = False,
+    branch_scale: str | None = None,
 ) -> Probe:
-    """Probe a network: check the input, predict, measure."""
+    """Probe a network (with `residual`, its equal-width hidden layers as blocks whose branches
+    are scaled by `branch_scale`, a number, 'sqrt' or 'zero'): check the input, predict, measure."""
     sizes = (
         parse_architecture(architecture) if isinstance(architecture, str) else tuple(architecture)
     )
@@ -292,18 +415,29 @@ def run(
             f"batch must be at least 1 and seed at least 0; got batch {batch}, seed {seed}"
         )
     check_size(sizes, batch)
-    predicted = predict(sizes, activation, scheme)
-    z2, d2 = measure(sizes, activation, scheme, batch, seed)
+    skips, scale, scale_name = branches(sizes, residual, branch_scale)
+    predicted = predict(sizes, activation, scheme, skips, scale)
+    if skips:
+        net, taps = residual_network(sizes, activation, scheme, skips, scale)
+        z2, d2 = measure_residual(net, taps, batch, seed)
+    else:
+        z2, d2 = measure(sizes, activation, scheme, batch, seed)
     pz2, pd2 = predicted if predicted is not None else (None, None)
     predicted_loss = measured_loss = None
     if sizes[-1] >= 2:
-        measured_loss = initial_loss(sizes, activation, scheme, batch, seed)
+        if skips:
+            measured_loss = residual_initial_loss(net, batch, seed)
+        else:
+            measured_loss = initial_loss(sizes, activation, scheme, batch, seed)
         if pz2 is not None and np.isfinite(pz2[-1]):
             rng = np.random.default_rng(seed)
             s = math.sqrt(pz2[-1])
             predicted_loss = float(expected_initial_loss(s, sizes[-1], LOSS_ROWS, rng)[0])
     return Probe(
-        sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2, predicted_loss, measured_loss
+        *(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2, predicted_loss, measured_loss),
+        skips=skips,
+        branch_scale=scale,
+        scale_name=scale_name,
     )
 
 
@@ -348,7 +482,9 @@ def _ratios(probe: Probe) -> str:
 
 def advice(probe: Probe) -> tuple[str, str]:
     """The first scheme that holds the signal on this network, the theory's choice first; and what
-    was measured."""
+    was measured. For a residual network, the branch scales that hold it."""
+    if probe.skips:
+        return branch_advice(probe)
     choice = SUGGESTED[probe.activation]
     family = FAMILIES[probe.scheme.split("_")[0]]
     candidates = [choice] + [name for name in CANDIDATES if name != choice]
@@ -358,6 +494,62 @@ def advice(probe: Probe) -> tuple[str, str]:
         if other.verdict == "holds":
             return f"{name} would hold it", f"with {name}: {_ratios(other)}"
     return "no scheme tried holds it", f"tried {', '.join(tried)} on the same network"
+
+
+def branch_advice(probe: Probe) -> tuple[str, str]:
+    """The branch scales of BRANCH_FIXES that hold a residual network's signal; and what was
+    measured."""
+    held, measured = [], []
+    for name, what in BRANCH_FIXES.items():
+        if name == probe.scale_name:
+            continue
+        other = run(
+            probe.sizes,
+            probe.activation,
+            probe.scheme,
+            probe.batch,
+            probe.seed,
+            residual=True,
+            branch_scale=name,
+        )
+        measured.append(f"with --branch-scale {name} ({what}): {_ratios(other)}")
+        held += [name] if other.verdict == "holds" else []
+    fix = (
+        f"--branch-scale {' or '.join(held)} would hold it" if held else "no branch scale holds it"
+    )
+    return fix, "; ".join(measured)
+
+
+def scale_text(probe: Probe) -> str:
+    """How the report names s: 's = 1', 's = 1/√28 = 0.189' or 's = 0'."""
+    if probe.scale_name == "sqrt":
+        return f"s = 1/√{probe.blocks} = {probe.branch_scale:.3g}"
+    return f"s = {probe.branch_scale:g}"
+
+
+def residual_lines(probe: Probe) -> list[str]:
+    """What a residual network's report adds above the table: its blocks, and what the theory
+    predicts each one does."""
+    text = (
+        f"residual: {probe.blocks} block{'s' * (probe.blocks > 1)} x + branch(x) (rows marked "
+        f"'block', their z the stream after them), branch = {probe.activation} → linear with "
+        f"weights × s, {scale_text(probe)}"
+    )
+    lines = textwrap.wrap(text, WIDTH, subsequent_indent="  ")
+    fractions = moment_fractions(probe.activation)
+    if fractions is not None:
+        n = probe.sizes[probe.skips.index(True)]
+        gain = n * weight_variance(probe.scheme, n, n)
+        factor = 1 + probe.branch_scale**2 * gain * fractions[0]
+        with np.errstate(over="ignore"):
+            total = np.float64(factor) ** probe.blocks
+        text = (
+            "prediction: the branches add, so each block multiplies E[z²] forward and E[δ²] "
+            f"backward by 1 + s² n Var(W) E[f(z)²]/E[z²] = 1 + {probe.branch_scale:.3g}² × "
+            f"{gain:g} × {fractions[0]:g} = {factor:.3g}; over {probe.blocks} blocks ×{total:.3g}"
+        )
+        lines += textwrap.wrap(text, WIDTH, subsequent_indent="  ")
+    return lines
 
 
 def report(probe: Probe) -> str:
@@ -370,6 +562,7 @@ def report(probe: Probe) -> str:
         f"weights {probe.scheme}, biases 0; inputs {probe.batch} rows of N(0, 1) noise, "
         f"seed {probe.seed}",
         "backward pass from N(0, 1) noise at the output",
+        *(residual_lines(probe) if probe.skips else []),
         "",
         f"{'':>17}{'E[z²] forward':^22}   {'E[δ²] backward, output = 1':^26}",
         f"{'layer':>5} {'n_in':>5} {'n_out':>5} {'predicted':>10} {'measured':>10}   "
@@ -381,6 +574,7 @@ def report(probe: Probe) -> str:
         lines.append(
             f"{l + 1:>5} {probe.sizes[l]:>5} {probe.sizes[l + 1]:>5} {_num(pz):>10} "
             f"{_num(probe.measured_z2[l]):>10}   {_num(pd):>12} {_num(probe.measured_d2[l]):>12}"
+            + ("  block" if probe.skips and probe.skips[l] else "")
         )
     lines.append("")
     for notes in (APPROXIMATE, NO_PREDICTION):
@@ -390,13 +584,13 @@ def report(probe: Probe) -> str:
             )
     span = f"hidden layer 1 to {probe.hidden}" if probe.hidden > 1 else "no hidden layers to cross"
     fix, detail = advice(probe) if probe.verdict != "holds" else ("", "")
+    verdict = f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else "")
     lines += [
-        f"verdict: the signal {probe.verdict}" + (f"; {fix}" if fix else ""),
+        *textwrap.wrap(verdict, WIDTH, subsequent_indent="  "),
         f"  measured {_ratios(probe)}, {span}",
         f"  (below ×{VANISH:g} it vanishes, above ×{EXPLODE:g} it explodes)",
     ]
-    if detail:
-        lines.append(f"  {detail}")
+    lines += textwrap.wrap(detail, WIDTH, initial_indent="  ", subsequent_indent="  ")
     return "\n".join(lines + loss_report(probe))
 
 
@@ -421,6 +615,17 @@ def loss_report(probe: Probe) -> list[str]:
     return lines + textwrap.wrap(advice_text, WIDTH, initial_indent="  ", subsequent_indent="  ")
 
 
-def main(architecture: str, activation: str, scheme: str, batch: int, seed: int) -> None:
+def main(
+    architecture: str,
+    activation: str,
+    scheme: str,
+    batch: int,
+    seed: int,
+    residual: bool = False,
+    branch_scale: str | None = None,
+) -> None:
     """The CLI command: print the report."""
-    print(report(run(architecture, activation, scheme, batch, seed)))
+    found = run(
+        architecture, activation, scheme, batch, seed, residual=residual, branch_scale=branch_scale
+    )
+    print(report(found))

@@ -1,6 +1,7 @@
 """Bad input, generated: every user-facing parser either works or says in one line what is wrong.
 
-Hypothesis feeds the command line (probe specifications and flags, build and run names, --jobs),
+Hypothesis feeds the command line (probe specifications and flags, residual blocks and branch
+scales included, build and run names, --jobs),
 the MNIST IDX reader (arbitrary bytes, truncated and inconsistent headers), and page references
 with their format specs. The property everywhere: the input works, or it raises UserError (exit
 status 2 from the command line) with one line naming what is wrong; never a traceback, never a
@@ -148,17 +149,73 @@ def test_probe_works_or_says_what_is_wrong(architecture, activation, scheme, bat
         assert probe.VANISH <= found.backward <= probe.EXPLODE
 
 
+branch_scales = (
+    st.none()
+    | st.sampled_from(["sqrt", "zero", "0", "0.5", "1", "3", "-1", "nan", "inf", "1e400", ""])
+    | st.floats(0, 10).map(str)
+    | st.text(max_size=8)
+)
+
+
+stacks = st.builds(  # an input, K hidden layers of one width, an output: K - 1 blocks
+    "{}-{}*{}-{}".format, *(st.integers(1, 24), st.integers(1, 24), st.integers(1, 8)), sizes
+)
+
+
+@settings(FIXED, max_examples=60)  # a residual probe that does not hold measures the branch fixes
+@given(
+    architecture=stacks,
+    activation=st.sampled_from(probe.ACTIVATIONS),
+    scheme=st.sampled_from(probe.SCHEMES),
+    residual=st.booleans(),
+    scale=branch_scales,
+)
+@example("8-8*1000-8", "identity", "he_normal", True, None)  # ×3 per block: past float64
+@example("784-300-100-10", "relu", "he_normal", True, None)  # no two equal hidden widths
+@example("8-8-8-2", "relu", "he_normal", False, "sqrt")  # a branch scale without blocks
+def test_a_residual_probe_works_or_says_what_is_wrong(
+    architecture, activation, scheme, residual, scale
+):
+    with peak_memory() as peak:
+        try:
+            found = probe.run(
+                architecture, activation, scheme, batch=16, residual=residual, branch_scale=scale
+            )
+        except UserError as err:
+            found = err
+    if isinstance(found, UserError):
+        assert "\n" not in str(found) and peak() < MEMORY_BOUND
+        return
+    assert residual or scale is None  # a branch scale asks for blocks
+    assert (found.blocks >= 1) == residual and 0 <= found.branch_scale < math.inf
+    if not (np.all(np.isfinite(found.measured_z2)) and np.all(np.isfinite(found.measured_d2))):
+        assert "holds" not in found.verdict
+    if found.verdict == "holds":
+        assert probe.VANISH <= found.forward <= probe.EXPLODE
+        assert probe.VANISH <= found.backward <= probe.EXPLODE
+    assert "verdict: the signal" in probe.report(found)
+
+
+PROBE_FLAGS = (
+    *("--activation", "--init", "--batch", "--seed", "--jobs", "-x"),
+    *("--residual", "--branch-scale", "sqrt", "zero", "8-8-8-2"),
+)
+
+
 @FIXED
 @given(
     architecture=st.text(max_size=20),
     flags=st.lists(
-        st.sampled_from(["--activation", "--init", "--batch", "--seed", "--jobs", "-x"])
-        | st.text(max_size=8),
+        st.sampled_from(PROBE_FLAGS) | st.text(max_size=8),
         max_size=6,
     ),
 )
 @example(architecture="4-4", flags=["--activation", "relu", "--init", "he_normal", "--batch", "x"])
 @example(architecture="4-4", flags=["--activation", "relu", "--init", "he_normal", "--seed", "-1"])
+@example(
+    architecture="4-4-4-2",
+    flags=["--activation", "relu", "--init", "he_normal", "--residual", "--branch-scale", "-2"],
+)
 def test_probe_flags_work_or_give_one_line_and_status_2(architecture, flags):
     status, out, err = cli("probe", architecture, *flags)
     if status == 0:

@@ -6,7 +6,7 @@ import shlex
 import numpy as np
 import pytest
 
-from initdoc import probe
+from initdoc import probe, schemes
 from initdoc.errors import UserError
 from initdoc.experiments.cheatsheet import truncated_variance
 
@@ -99,10 +99,33 @@ def test_sigmoid_has_no_prediction_and_its_gradient_vanishes(probe_result):
     )
 
 
+def test_the_he_relu_network_explodes_with_blocks_and_scaled_branches_hold_it(probe_result):
+    # The page: each He block doubles the stream; 1/√L branches hold it, below e; the loss lines
+    # still find the logits too large.
+    v = probe_result.values
+    blocks = v["residual_he.blocks"]
+    assert blocks == 28 and v["relu_he.verdict"] == "holds"  # the same network as an MLP
+    assert v["residual_he.verdict"] == "explodes" and v["residual_he.forward"] > probe.EXPLODE
+    assert v["residual_he.advice"] == "--branch-scale sqrt or zero would hold it"
+    assert v["residual_he.predicted_rate"] == 2 and v["residual_he.predicted_forward"] == 2**blocks
+    bound = assert_log_mean(probe_result["residual_he.rates"], 2.0)
+    assert abs(np.log(probe_result["residual_he.rates"]).mean()) > bound
+    assert v["residual_he.overestimate"] > 1  # the finite-width drift: below the prediction
+    assert v["residual_sqrt.branch_scale"] == pytest.approx(1 / math.sqrt(blocks))
+    assert v["residual_sqrt.verdict"] == "holds"
+    assert v["residual_sqrt.predicted_forward"] == pytest.approx((1 + 1 / blocks) ** blocks)
+    assert v["residual_sqrt.predicted_forward"] < math.e
+    assert_log_mean(probe_result["residual_sqrt.rates"], 1 + 1 / blocks)
+    assert v["residual_sqrt.logits_too_large"] and v["residual_sqrt.stream"] > 1
+    assert "the logits start too large" in v["residual_sqrt.text"]
+
+
 # The printout.
 
 
-@pytest.mark.parametrize("case", ["tanh", "relu_glorot", "sigmoid_deep"])
+@pytest.mark.parametrize(
+    "case", ["tanh", "relu_glorot", "sigmoid_deep", "residual_he", "residual_sqrt"]
+)
 def test_printout_has_every_layer_and_one_verdict(probe_result, case):
     text = probe_result.values[f"{case}.text"]
     lines = text.splitlines()
@@ -117,7 +140,7 @@ def test_printout_has_every_layer_and_one_verdict(probe_result, case):
     assert max(map(len, lines)) <= probe.WIDTH
 
 
-@pytest.mark.parametrize("case", ["tanh", "relu_glorot"])
+@pytest.mark.parametrize("case", ["tanh", "relu_glorot", "residual_he", "residual_sqrt"])
 def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
     command = shlex.split(probe_result.values[f"{case}.command"])
     assert command[:3] == ["python", "-m", "initdoc"]
@@ -145,6 +168,40 @@ def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
         ),
         (["784-10", "--activation", "relu", "--init", "he_normal", "--batch", "0"], "--batch"),
         (["784-10", "--activation", "relu"], "--init"),
+        (
+            ["784-300-100-10", "--activation", "relu", "--init", "he_normal", "--residual"],
+            "--residual needs two equal hidden widths in a row",
+        ),
+        (
+            ["8-8-8-2", "--activation", "relu", "--init", "he_normal", "--branch-scale", "sqrt"],
+            "add --residual",
+        ),
+        (
+            [
+                "8-8-8-2",
+                "--activation",
+                "relu",
+                "--init",
+                "he_normal",
+                "--residual",
+                "--branch-scale",
+                "-1",
+            ],
+            "bad --branch-scale '-1'",
+        ),
+        (
+            [
+                "8-8-8-2",
+                "--activation",
+                "relu",
+                "--init",
+                "he_normal",
+                "--residual",
+                "--branch-scale",
+                "inf",
+            ],
+            "bad --branch-scale 'inf'",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(cli, args, says):
@@ -218,3 +275,98 @@ def test_the_probe_reports_the_initial_loss_and_which_fix_applies():
 def test_one_output_has_no_softmax_check():
     one = probe.run("10-5-1", "tanh", "glorot_normal", batch=100)
     assert one.measured_loss is None and "initial loss" not in probe.report(one)
+
+
+# Residual networks (--residual).
+
+
+def test_the_cli_help_lists_the_residual_flags(cli):
+    out = cli("probe", "--help")
+    assert out.returncode == 0
+    assert "--residual" in out.stdout and "--branch-scale S" in out.stdout
+
+
+def test_which_layers_become_blocks():
+    # layer 1 projects the input and the output layer stays plain, whatever their widths
+    assert probe.residual_layers((100, 100, 100, 50, 50, 100)) == (False, True, False, True, False)
+    assert not any(probe.residual_layers((784, 300, 100, 10)))
+    assert probe.parse_branch_scale("sqrt", 25) == pytest.approx(0.2)
+    assert probe.parse_branch_scale("zero", 25) == 0 and probe.parse_branch_scale("0.5", 25) == 0.5
+
+
+def test_the_residual_measurement_against_a_network_written_out():
+    # 3 -> 4 -> 4 -> 2 with one block, by hand: z1 = x W1, z2 = z1 + relu(z1) s W2,
+    # z3 = relu(z2) W3; backward from ε / m at the output
+    s, batch, seed = 0.7, 50, 3
+    found = probe.run(
+        "3-4-4-2", "relu", "he_normal", batch, seed, residual=True, branch_scale="0.7"
+    )
+    rng = np.random.default_rng(seed)
+    he = schemes.get("he_normal")
+    W1, W2, W3 = he(rng, (3, 4)), s * he(rng, (4, 4)), he(rng, (4, 2))
+    x = rng.standard_normal((batch, 3))
+    z1 = x @ W1
+    z2 = z1 + np.maximum(z1, 0) @ W2
+    z3 = np.maximum(z2, 0) @ W3
+    d3 = rng.standard_normal(z3.shape) / batch
+    d2 = (d3 @ W3.T) * (z2 > 0)
+    d1 = d2 + (d2 @ W2.T) * (z1 > 0)
+    expected_z2 = [np.mean(z**2) for z in (z1, z2, z3)]
+    expected_d2 = [np.mean(d**2) / np.mean(d3**2) for d in (d1, d2, d3)]
+    assert np.allclose(found.measured_z2, expected_z2, rtol=1e-12)
+    assert np.allclose(found.measured_d2, expected_d2, rtol=1e-12)
+
+
+def test_he_relu_blocks_double_the_signal_and_it_explodes():
+    found = probe.run("784-100*21-10", "relu", "he_normal", batch=500, residual=True)
+    assert found.blocks == 20 and found.verdict == "explodes"
+    h = found.hidden  # layers 2 to h are the blocks: their output over their input
+    forward = found.measured_z2[1:h] / found.measured_z2[: h - 1]
+    backward = found.measured_d2[: h - 1] / found.measured_d2[1:h]
+    assert np.allclose(found.predicted_z2[1:h] / found.predicted_z2[: h - 1], 2)
+    assert np.allclose(found.predicted_d2[: h - 1] / found.predicted_d2[1:h], 2)
+    bound = assert_log_mean(forward, 2.0)
+    assert abs(np.log(forward).mean()) > bound  # the bound can tell 2 from 1
+    assert_log_mean(backward, 2.0)
+    text = probe.report(found)
+    assert "1 + 1² × 2 × 0.5 = 2; over 20 blocks ×1.05e+06" in text
+    assert "verdict: the signal explodes; --branch-scale sqrt or zero would hold it" in text
+    assert "with --branch-scale sqrt" in text and "with --branch-scale zero" in text
+    assert max(map(len, text.splitlines())) <= probe.WIDTH
+
+
+def test_branches_scaled_by_one_over_sqrt_L_hold_the_signal():
+    found = probe.run("784-100*21-10", "relu", "he_normal", 500, residual=True, branch_scale="sqrt")
+    assert found.verdict == "holds" and "would hold it" not in probe.report(found)
+    predicted = found.predicted_z2[found.hidden - 1] / found.predicted_z2[0]
+    assert predicted == pytest.approx((1 + 1 / 20) ** 20) and predicted < math.e
+    assert "s = 1/√20 = 0.224" in probe.report(found)
+
+
+def test_zero_branches_pass_the_signal_through_unchanged():
+    found = probe.run(
+        "50-40*6-10", "tanh", "glorot_normal", 200, residual=True, branch_scale="zero"
+    )
+    assert found.forward == 1.0 and found.backward == 1.0  # exactly: every block is the identity
+    assert found.verdict == "holds"
+
+
+def test_the_branch_scale_alone_decides_between_explodes_and_holds():
+    # the same network, drawn from the same seed, comes out both ways
+    kinds = {
+        scale: probe.run("64-64*12-10", "relu", "he_normal", 300, residual=True, branch_scale=scale)
+        for scale in ("1", "0.3")
+    }
+    assert kinds["1"].verdict == "explodes" and kinds["0.3"].verdict == "holds"
+
+
+def test_the_residual_network_without_skips_is_the_plain_mlp():
+    sizes, no_skips = (30, 20, 20, 20, 5), (False,) * 4
+    plain = probe.run(sizes, "tanh", "glorot_normal", batch=100, seed=4)
+    assert plain.skips == () and "block" not in probe.report(plain)
+    net, taps = probe.residual_network(sizes, "tanh", "glorot_normal", no_skips, 1.0)
+    z2, d2 = probe.measure_residual(net, taps, 100, 4)
+    assert np.allclose(z2, plain.measured_z2, rtol=1e-12)
+    assert np.allclose(d2, plain.measured_d2, rtol=1e-12)
+    z2, d2 = probe.predict(sizes, "tanh", "glorot_normal", no_skips)
+    assert np.array_equal(z2, plain.predicted_z2) and np.array_equal(d2, plain.predicted_d2)
