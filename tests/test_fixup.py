@@ -3,7 +3,15 @@
 import numpy as np
 
 from initdoc import residual
-from initdoc.experiments.fixup import DRAWS, FLAT, network, slopes, step_verdicts
+from initdoc.experiments.fixup import (
+    DRAWS,
+    FLAT,
+    STARTS,
+    network,
+    output_change,
+    slopes,
+    step_verdicts,
+)
 
 DEPTHS = np.array([4, 8, 16, 32, 64, 128])
 
@@ -67,3 +75,20 @@ def test_with_every_parameter_fixup_grows_but_less_than_the_others(fixup_result)
 def test_fixup_trains_without_diverging(residual_training_result):
     v = residual_training_result.values
     assert v["sgd.fixup.diverged"] == 0 and v["adam.fixup.diverged"] == 0
+
+
+def test_float32_changes_the_output_changes_only_in_the_last_digits():
+    """The experiment runs in float32: each start's changes, and their growth with depth, are
+    those of float64 to four digits (the same draws, cast)."""
+    X = np.random.default_rng(1).normal(size=(50, 32))
+    y = np.arange(50) % 10
+    for start in STARTS:
+        found = {}
+        for dtype in (np.float32, np.float64):
+            rng = np.random.default_rng(2)
+            found[dtype] = np.array(
+                [output_change(rng, start, X, y, 16, L, 0.01, 4, dtype)[0] for L in (4, 16)]
+            )
+        assert np.allclose(found[np.float32], found[np.float64], rtol=1e-4), start
+        growth = {d: slopes(np.array([4, 16]), c) for d, c in found.items()}
+        assert np.allclose(growth[np.float32], growth[np.float64], atol=1e-4), start
