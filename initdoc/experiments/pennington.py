@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from initdoc import schemes
-from initdoc.experiments.mean_field import d_tanh, gauss
+from initdoc.experiments.mean_field import d2_tanh, d_tanh, gauss
 from initdoc.pipeline import verdicts
 from initdoc.pipeline.registry import experiment
 from initdoc.pipeline.result import Result
@@ -35,6 +35,12 @@ def critical_point(q: float) -> tuple[float, float]:
     if sigma_b2 < 0:
         raise ValueError(f"no critical tanh network has q* = {q}: it would need σ_b² = {sigma_b2}")
     return sigma_w2, sigma_b2
+
+
+def length_slope(q: float) -> float:
+    """The slope of the variance map at its fixed point q on the edge of chaos, 1 + σ_w² ∫ Dz
+    tanh''(√q z) tanh(√q z): each layer shrinks a change of the signal's length by this factor."""
+    return 1 + critical_point(q)[0] * float(gauss(lambda u: d2_tanh(u) * np.tanh(u), q))
 
 
 def variance_per_layer(mu1: float, mu2: float, s1: float) -> float:
@@ -195,7 +201,13 @@ def pennington(rng, q_small, q_large, width, depth, networks) -> Result:
         sigma_w2, sigma_b2 = critical_point(q)
         points[name] = ("tanh", sigma_w2, sigma_b2, q, tanh_moments(q))
         res.values.update(
-            {f"{name}.q_star": q, f"{name}.sigma_w2": sigma_w2, f"{name}.sigma_b2": sigma_b2}
+            {
+                f"{name}.q_star": q,
+                f"{name}.sigma_w2": sigma_w2,
+                f"{name}.sigma_b2": sigma_b2,
+                f"{name}.length_slope": length_slope(q),
+                f"{name}.outlier_predicted": length_slope(q) ** depth,
+            }
         )
     spreads, per_layer = {}, {}
     for name, (activation, sigma_w2, sigma_b2, q, (mu1, mu2)) in points.items():
@@ -208,6 +220,7 @@ def pennington(rng, q_small, q_large, width, depth, networks) -> Result:
             ]
             spreads[case] = np.stack([s for s, _ in runs])
             singular = np.concatenate([sv for _, sv in runs])
+            ordered = np.sort([sv for _, sv in runs], axis=1)
             per_layer[case] = variance_per_layer(mu1, mu2, s1)
             mean = spreads[case].mean(axis=0)
             res.arrays[f"{case}.spread"] = mean
@@ -221,6 +234,10 @@ def pennington(rng, q_small, q_large, width, depth, networks) -> Result:
                     f"{case}.ratio": float(np.mean(ratio(spreads[case], depths, per_layer[case]))),
                     f"{case}.near_one": float(np.mean((singular > 0.5) & (singular < 2))),
                     f"{case}.below_tenth": float(np.mean(singular < 0.1)),
+                    f"{case}.smallest_min": float(ordered[:, 0].min()),
+                    f"{case}.smallest_max": float(ordered[:, 0].max()),
+                    f"{case}.second_smallest_min": float(ordered[:, 1].min()),
+                    f"{case}.largest_max": float(ordered[:, -1].max()),
                 }
             )
     res.verdicts.update(judge(spreads, depths, per_layer))
