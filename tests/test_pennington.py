@@ -150,3 +150,11 @@ def test_gaussian_weights_and_relu_spread_the_spectrum_over_decades(pennington_r
         assert v[f"{case}.largest_max"] > 10, case
     # relu's diagonal of 0s and 1s projects out about half the directions: exact zeros
     assert v["relu_orthogonal.smallest_max"] < 1e-12
+
+
+def test_only_the_nearly_isometric_setting_sits_visibly_off_the_prediction(pennington_result):
+    v = pennington_result.values
+    for point in CASES:
+        for init in S1:
+            if (point, init) != ("tanh_small", "orthogonal"):
+                assert abs(v[f"{point}_{init}.ratio"] - 1) < 0.05, (point, init)

@@ -20,6 +20,8 @@ NETWORKS = 12  # independent networks per setting, each with one input
 S1 = {"orthogonal": 0.0, "gaussian": -1.0}  # S-transform coefficient of W Wᵀ at mean 1
 RELU_MOMENTS = (0.5, 0.5)  # relu'(h)² is 0 or 1, each with probability ½: μ₁ = μ₂ = ½
 MARGIN = 0.2  # measured over predicted spread, accepted within 1 ± this
+NEAR = (0.5, 2.0)  # a singular value "near 1" lies between these
+SMALL = 0.1  # a singular value below this squeezes its direction to a tenth
 
 
 def tanh_moments(q: float) -> tuple[float, float]:
@@ -191,7 +193,15 @@ def pennington(rng, q_small, q_large, width, depth, networks) -> Result:
     depths = tuple(2**k for k in range(int(math.log2(depth)) + 1))
     res = Result(
         arrays={"depths": np.array(depths)},
-        values={"width": width, "depth": depth, "networks": networks, "margin": MARGIN},
+        values={
+            "width": width,
+            "depth": depth,
+            "networks": networks,
+            "margin": MARGIN,
+            "near_low": NEAR[0],
+            "near_high": NEAR[1],
+            "small": SMALL,
+        },
     )
     points = {"relu": ("relu", 2.0, 0.0, 1.0, RELU_MOMENTS)}
     for name, q in (("tanh_small", q_small), ("tanh_large", q_large)):
@@ -229,8 +239,8 @@ def pennington(rng, q_small, q_large, width, depth, networks) -> Result:
                     f"{case}.spread_last": float(mean[-1]),
                     f"{case}.predicted_last": per_layer[case] * depth,
                     f"{case}.ratio": float(np.mean(ratio(spreads[case], depths, per_layer[case]))),
-                    f"{case}.near_one": float(np.mean((singular > 0.5) & (singular < 2))),
-                    f"{case}.below_tenth": float(np.mean(singular < 0.1)),
+                    f"{case}.near_one": float(np.mean((singular > NEAR[0]) & (singular < NEAR[1]))),
+                    f"{case}.below_tenth": float(np.mean(singular < SMALL)),
                     f"{case}.smallest_min": float(ordered[:, 0].min()),
                     f"{case}.smallest_max": float(ordered[:, 0].max()),
                     f"{case}.second_smallest_min": float(ordered[:, 1].min()),
