@@ -158,3 +158,20 @@ def test_only_the_nearly_isometric_setting_sits_visibly_off_the_prediction(penni
         for init in S1:
             if (point, init) != ("tanh_small", "orthogonal"):
                 assert abs(v[f"{point}_{init}.ratio"] - 1) < 0.05, (point, init)
+
+
+def test_the_outlier_singular_vector_lies_along_the_input():
+    """One orthogonal tanh network at q* = 1/64, built as the experiment builds it: the smallest
+    singular value's input-side vector is h_0's direction, and the value is the length slope^L."""
+    rng = np.random.default_rng(0)
+    q, n, depth = 1 / 64, 128, 32
+    sigma_w2, sigma_b2 = critical_point(q)
+    h = h0 = rng.standard_normal(n) * np.sqrt(q)
+    J = np.eye(n)
+    for _ in range(depth):
+        W = schemes.orthogonal()(rng, (n, n)) * np.sqrt(sigma_w2)
+        J = (J * mean_field.d_tanh(h)) @ W
+        h = np.tanh(h) @ W + rng.standard_normal(n) * np.sqrt(sigma_b2)
+    U, s, _ = np.linalg.svd(J)
+    assert abs(U[:, -1] @ h0) / np.linalg.norm(h0) > 0.95
+    assert abs(np.log(s[-1] / length_slope(q) ** depth)) < np.log(1.5)
