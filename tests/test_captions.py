@@ -30,6 +30,8 @@ ALLOWED = {
     r"(χ₁|chi-one)( crosses| =) 1\b": "the edge of chaos is where χ₁ = 1, a definition",
     r"2/λ<sub>max</sub>": "the curvature limit of gradient descent, a formula",
     r"√\(l·ψ′\(n/2\)\)/2": "the spread of a product of Gaussian matrices, a formula",
+    r"μ₂/μ₁² − 1 − s₁": "the variance each layer adds to the Jacobian's spectrum (Pennington "
+    "et al.), a formula",
     r"[A-Za-z]<sub>[0-9]</sub>|[A-Za-z][₀-₉]": "the index of a symbol in a formula",
     r"1/√L": "the branch scaling of residual starts with L blocks, a formula",
     r"ln C \+ \(1 − 1/C\) s²/2": "the small-s expansion of the initial loss, a formula",
