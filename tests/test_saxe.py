@@ -128,14 +128,7 @@ def test_the_learning_time_verdicts_are_those_of_the_epochs_shown(saxe_result):
         saxe_result.values["max_epochs"],
     )
 
-    # "order" is the claim's place among all the site's claims, which a page added elsewhere
-    # shifts without rerunning this experiment: it is not a property of the epochs
-    def without_order(verdict):
-        return {k: v for k, v in verdict.items() if k != "order"}
-
-    assert {k: without_order(v) for k, v in again.items()} == {
-        k: without_order(saxe_result.verdicts[k]) for k in again
-    }
+    assert again == {k: saxe_result.verdicts[k] for k in again}
 
 
 def test_orthogonal_is_faster_than_gaussian_beyond_the_shallowest_depth(saxe_result):

@@ -264,3 +264,26 @@ def test_without_verdicts_json_a_verdict_reference_still_fails_naming_it(tmp_pat
     assert found == {}
     with pytest.raises(pages.PageReferenceError, match=r"unknown verdict 'saxe\.gap_grows'"):
         pages.expand("{{ verdict: saxe.gap_grows }}", "papers/saxe.md", {}, {}, found)
+
+
+def test_a_claims_order_is_its_place_in_its_own_experiment(monkeypatch):
+    """A claim declared by another experiment (a new page) does not change what a cached result
+    of this one says, so it cannot shift its order."""
+    monkeypatch.setattr(verdicts, "CLAIMS", {})
+    fields = dict(
+        page="p.md",
+        claim="c",
+        reported="r",
+        quantity="q",
+        region=verdicts.below(1.0),
+        test="mean",
+        draws=5,
+        says={o: o for o in ("agrees", "disagrees", "inconclusive")},
+        checked_by="test_verdicts.py::test_a_claims_order_is_its_place_in_its_own_experiment",
+    )
+    first = verdicts.declare("beta", "one", **fields)
+    verdicts.declare("alpha", "new", **fields)
+    second = verdicts.declare("beta", "two", **fields)
+    assert (first.order, second.order) == (0, 1)
+    shown = first.judge([0.1] * 5)
+    assert shown["order"] == ["beta", 0]

@@ -145,7 +145,7 @@ class Claim:
     fmt: str = ".3g"
     exact: str | None = None
     min_draws: int = field(default=MIN_DRAWS)
-    order: int = 0  # its place among all declared claims: pages list verdicts in this order
+    order: int = 0  # its place among its experiment's claims: pages list verdicts in this order
 
     def __post_init__(self):
         if self.test not in TESTS:
@@ -218,7 +218,7 @@ class Claim:
             "shown": {"estimate": words["estimate"], "low": words["low"], "high": words["high"]},
             "sentence": self.says.get(outcome, UNDECIDED).format(**words),
             "checked_by": self.checked_by,
-            "order": self.order,
+            "order": [self.experiment, self.order],
         }
 
 
@@ -240,7 +240,10 @@ CLAIMS: dict[str, Claim] = {}
 
 def declare(experiment: str, key: str, **fields) -> Claim:
     """Declare the claim experiment.key (see Claim) and list it with every other one."""
-    claim = Claim(experiment, key, order=len(CLAIMS), **fields)
+    # the place among the experiment's own claims, not among all: a claim declared in another
+    # module must not change what this experiment's cached result says
+    order = sum(c.experiment == experiment for c in CLAIMS.values())
+    claim = Claim(experiment, key, order=order, **fields)
     if claim.name in CLAIMS:
         raise ValueError(f"verdict '{claim.name}' declared twice")
     CLAIMS[claim.name] = claim

@@ -140,7 +140,7 @@ def verdict_text(text: str) -> str:
 
 def verdict_table(page_uri: str, verdicts: dict) -> str:
     """The Markdown table of every verdict whose page is `page_uri`, in the order declared."""
-    ordered = sorted(verdicts.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
+    ordered = sorted(verdicts.items(), key=lambda kv: (kv[1]["order"], kv[0]))
     rows = [v for _, v in ordered if v.get("page") == page_uri]
     if not rows:
         raise PageReferenceError(f"{page_uri}: no verdict in verdicts.json belongs to this page")
