@@ -75,10 +75,11 @@ def test_layer_one_zero_weight_gradients_are_the_blank_pixels(glorot_result):
     v = glorot_result.values
     assert v["blank_pixel_share"] > 0.05
     for key in ("standard", "normalized"):
-        assert v[f"{key}.zero_share_dW1"] == pytest.approx(
-            v["blank_pixel_share"]
-        )  # whole rows of dW1, no others
-        assert np.all(glorot_result[f"{key}.zero_share_dW"][1:] == 0)
+        # every blank pixel's row of dW1 is exactly 0; beyond those, a float32 product is 0 by
+        # coincidence at most a few times in a million (once here, on an AVX-512 machine)
+        excess = v[f"{key}.zero_share_dW1"] - v["blank_pixel_share"]
+        assert 0 <= excess < 1e-5
+        assert np.all(glorot_result[f"{key}.zero_share_dW"][1:] < 1e-5)
 
 
 def test_histograms_are_shares_of_every_value(glorot_result):
