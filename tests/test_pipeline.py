@@ -170,3 +170,14 @@ def test_a_url_value_keeps_its_query_and_nothing_else():
 def test_every_layer_of_a_histogram_figure_gets_a_colour_of_its_own(layers):
     colors = [matplotlib.colors.to_hex(c) for c in plots.layer_colors(layers)]
     assert len(colors) == layers == len(set(colors))
+
+
+def test_a_snapshot_holds_what_the_site_build_reads(tmp_path):
+    """bench, check-stable and check-reproducible build from a snapshot: the site's wheel needs
+    pyproject.toml beside the package, mkdocs needs its hook and its pages."""
+    from initdoc.pipeline import snapshot
+
+    root = snapshot.take(tmp_path / "code")
+    for part in ("pyproject.toml", "mkdocs.yml", "hooks/references.py", "docs/index.md"):
+        assert (root / part).is_file(), part
+    assert (root / "initdoc" / "__main__.py").is_file()

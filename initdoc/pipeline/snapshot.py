@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project root: initdoc/pipeline/ is two down
-PARTS = ["initdoc", "hooks", "docs", "mkdocs.yml"]
+PARTS = ["initdoc", "hooks", "docs", "mkdocs.yml", "pyproject.toml"]  # pyproject: the site's wheel
 
 
 def take(folder: Path) -> Path:
-    """Copy the package, the hook, the docs and mkdocs.yml into `folder` (a project root without
-    results)."""
+    """Copy the package, the hook, the docs, mkdocs.yml and pyproject.toml into `folder` (a
+    project root without results, from which the whole site builds)."""
     for part in PARTS:
         source = ROOT / part
         if source.is_dir():

@@ -100,6 +100,40 @@ def torch_step(torch, dtype, batch: int):
     return step
 
 
+def gemm_shapes(batch: int) -> list[tuple[int, int, int]]:
+    """(m, k, n) of every matrix product in one training step: a @ W, a^T dz and dz @ W^T."""
+    layers = list(zip(SIZES[:-1], SIZES[1:]))
+    forward = [(batch, n_in, n_out) for n_in, n_out in layers]
+    weights = [(n_in, batch, n_out) for n_in, n_out in layers]
+    inputs = [(batch, n_out, n_in) for n_in, n_out in layers[1:]]
+    return forward + weights + inputs
+
+
+def gemm_seconds(matmul, arrays) -> float:
+    """CPU seconds of one pass over the step's matrix products, best of five."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        for a, b in arrays:
+            matmul(a, b)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def gemm_speed(torch, dtype, batch: int, repeats: int = 20) -> float:
+    """numpy's speed over PyTorch's on the matrix products of one step (their shapes, dtype):
+    the best initdoc / PyTorch an engine built on numpy's matrix product can reach."""
+    rng = np.random.default_rng(0)
+    ours = [
+        (rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype))
+        for m, k, n in gemm_shapes(batch)
+    ]
+    theirs = [(torch.from_numpy(a), torch.from_numpy(b)) for a, b in ours]
+    numpy_time = min(gemm_seconds(np.matmul, ours) for _ in range(repeats // 5))
+    torch_time = min(gemm_seconds(torch.matmul, theirs) for _ in range(repeats // 5))
+    return torch_time / numpy_time
+
+
 def _rate(step, batch: int, seconds: float) -> float:
     """Run `step` (after a warm-up) for at least `seconds` of CPU time; examples per CPU second.
 
@@ -175,7 +209,7 @@ def engine_section(batches: list[int], seconds: float, rounds: int = 3) -> None:
     )
     head = f"  {'batch':>6} {'dtype':>8} {'initdoc':>10}"
     if torch:
-        head += f" {'PyTorch':>10} {'initdoc / PyTorch':>18}"
+        head += f" {'PyTorch':>10} {'initdoc / PyTorch':>18} {'GEMMs alone':>12}"
     print(head + f" {'GFLOP/s':>8} {'GEMM peak':>10} {'share':>6}")
     for batch in batches:
         for name in ("float32", "float64"):
@@ -190,7 +224,8 @@ def engine_section(batches: list[int], seconds: float, rounds: int = 3) -> None:
             ours = best[0]
             line = f"  {batch:>6} {name:>8} {ours:10,.0f}"
             if torch:
-                line += f" {best[1]:10,.0f} {ours / best[1]:17.2f}x"
+                gemms = gemm_speed(torch, np.dtype(name), batch)
+                line += f" {best[1]:10,.0f} {ours / best[1]:17.2f}x {gemms:11.2f}x"
             flops = ours * engine_flops_per_example()
             line += f" {flops / 1e9:8.1f} {peak / 1e9:10.1f} {flops / peak:6.0%}"
             print(line, flush=True)
@@ -201,7 +236,10 @@ def engine_section(batches: list[int], seconds: float, rounds: int = 3) -> None:
             "to get one; initdoc does not depend on it)"
         )
     else:
-        print(f"  PyTorch {torch.__version__}")
+        print(
+            f"  PyTorch {torch.__version__}; GEMMs alone: the step's matrix products in numpy "
+            "(OpenBLAS) over PyTorch, the best ratio an engine on numpy's products can reach"
+        )
 
 
 LAB_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>initdoc lab bench</title>
