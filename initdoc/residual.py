@@ -14,6 +14,7 @@ leading axis (W of shape (S, n_in, n_out), b, γ and β of shape (S, 1, n), g an
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -78,6 +79,12 @@ def parametric(net: Network) -> Iterator[Linear | Norm | Gain]:
             yield layer
 
 
+@functools.cache
+def _scheme(name: str) -> schemes.Initializer:
+    """schemes.get(name), looked up once: a stack of many networks draws each layer many times."""
+    return schemes.get(name)
+
+
 def init_params(
     rng: np.random.Generator, net: Network, stack: int | None = None, dtype=np.float64
 ) -> Params:
@@ -95,7 +102,7 @@ def init_params(
     params = []
     for layer in parametric(net):
         if isinstance(layer, Linear):
-            init = schemes.get(layer.init) if isinstance(layer.init, str) else layer.init
+            init = _scheme(layer.init) if isinstance(layer.init, str) else layer.init
             W = layer.scale * np.asarray(init(rng, (layer.n_in, layer.n_out)), dtype=np.float64)
             params.append((W.astype(dtype), np.zeros(layer.n_out, dtype)))
         elif isinstance(layer, Norm):
