@@ -282,7 +282,11 @@ def test_bad_shapes(shape):
         schemes.zeros()(np.random.default_rng(0), shape)
 
 
-@pytest.mark.parametrize("rng", [np.random, np.random.RandomState(0), 0, None], ids=repr)
+@pytest.mark.parametrize(
+    "rng",
+    [np.random, np.random.RandomState(0), 0, None],
+    ids=["np.random", "RandomState", "0", "None"],
+)
 def test_rng_must_be_a_generator(rng):
     with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
         schemes.he_normal()(rng, (3, 4))
