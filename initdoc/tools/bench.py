@@ -63,10 +63,18 @@ def engine_step(dtype, batch: int):
     return step
 
 
+def gemm_shapes(batch: int) -> list[tuple[int, int, int]]:
+    """(m, k, n) of every matrix product in one training step: a @ W, a^T dz and dz @ W^T."""
+    layers = list(zip(SIZES[:-1], SIZES[1:]))
+    forward = [(batch, n_in, n_out) for n_in, n_out in layers]
+    weights = [(n_in, batch, n_out) for n_in, n_out in layers]
+    inputs = [(batch, n_out, n_in) for n_in, n_out in layers[1:]]
+    return forward + weights + inputs
+
+
 def engine_flops_per_example() -> int:
-    """Multiply-adds ×2 of one example's step: a @ W forward, a^T dz and dz @ W^T (but dL/dx)."""
-    products = [n_in * n_out for n_in, n_out in zip(SIZES[:-1], SIZES[1:])]
-    return 2 * (3 * sum(products) - products[0])
+    """Multiply-adds ×2 of one example's step: every matrix product of gemm_shapes at batch 1."""
+    return 2 * sum(m * k * n for m, k, n in gemm_shapes(1))
 
 
 def gemm_peak(dtype, n: int = 1024, repeats: int = 5) -> float:
@@ -100,19 +108,10 @@ def torch_step(torch, dtype, batch: int):
     return step
 
 
-def gemm_shapes(batch: int) -> list[tuple[int, int, int]]:
-    """(m, k, n) of every matrix product in one training step: a @ W, a^T dz and dz @ W^T."""
-    layers = list(zip(SIZES[:-1], SIZES[1:]))
-    forward = [(batch, n_in, n_out) for n_in, n_out in layers]
-    weights = [(n_in, batch, n_out) for n_in, n_out in layers]
-    inputs = [(batch, n_out, n_in) for n_in, n_out in layers[1:]]
-    return forward + weights + inputs
-
-
-def gemm_seconds(matmul, arrays) -> float:
-    """CPU seconds of one pass over the step's matrix products, best of five."""
+def gemm_seconds(matmul, arrays, repeats: int = 20) -> float:
+    """CPU seconds of one pass over the step's matrix products, best of `repeats`."""
     best = float("inf")
-    for _ in range(5):
+    for _ in range(repeats):
         start = time.process_time()
         for a, b in arrays:
             matmul(a, b)
@@ -120,7 +119,7 @@ def gemm_seconds(matmul, arrays) -> float:
     return best
 
 
-def gemm_speed(torch, dtype, batch: int, repeats: int = 20) -> float:
+def gemm_speed(torch, dtype, batch: int) -> float:
     """numpy's speed over PyTorch's on the matrix products of one step (their shapes, dtype):
     the best initdoc / PyTorch an engine built on numpy's matrix product can reach."""
     rng = np.random.default_rng(0)
@@ -129,9 +128,7 @@ def gemm_speed(torch, dtype, batch: int, repeats: int = 20) -> float:
         for m, k, n in gemm_shapes(batch)
     ]
     theirs = [(torch.from_numpy(a), torch.from_numpy(b)) for a, b in ours]
-    numpy_time = min(gemm_seconds(np.matmul, ours) for _ in range(repeats // 5))
-    torch_time = min(gemm_seconds(torch.matmul, theirs) for _ in range(repeats // 5))
-    return torch_time / numpy_time
+    return gemm_seconds(torch.matmul, theirs) / gemm_seconds(np.matmul, ours)
 
 
 def _rate(step, batch: int, seconds: float) -> float:
