@@ -149,6 +149,10 @@ def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
     assert out.stdout == probe_result.values[f"{case}.text"] + "\n"
 
 
+# a probe of a network with one residual block, before its --branch-scale
+RESIDUAL = ["8-8-8-2", "--activation", "relu", "--init", "he_normal", "--residual"]
+
+
 @pytest.mark.parametrize(
     "args, says",
     [
@@ -176,32 +180,8 @@ def test_the_page_shows_what_the_command_prints(probe_result, cli, case):
             ["8-8-8-2", "--activation", "relu", "--init", "he_normal", "--branch-scale", "sqrt"],
             "add --residual",
         ),
-        (
-            [
-                "8-8-8-2",
-                "--activation",
-                "relu",
-                "--init",
-                "he_normal",
-                "--residual",
-                "--branch-scale",
-                "-1",
-            ],
-            "bad --branch-scale '-1'",
-        ),
-        (
-            [
-                "8-8-8-2",
-                "--activation",
-                "relu",
-                "--init",
-                "he_normal",
-                "--residual",
-                "--branch-scale",
-                "inf",
-            ],
-            "bad --branch-scale 'inf'",
-        ),
+        ([*RESIDUAL, "--branch-scale", "-1"], "bad --branch-scale '-1'"),
+        ([*RESIDUAL, "--branch-scale", "inf"], "bad --branch-scale 'inf'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(cli, args, says):

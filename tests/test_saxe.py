@@ -127,7 +127,6 @@ def test_the_learning_time_verdicts_are_those_of_the_epochs_shown(saxe_result):
         saxe_result["orthogonal.epochs"],
         saxe_result.values["max_epochs"],
     )
-
     assert again == {k: saxe_result.verdicts[k] for k in again}
 
 

@@ -139,7 +139,8 @@ def verdict_text(text: str) -> str:
 
 
 def verdict_table(page_uri: str, verdicts: dict) -> str:
-    """The Markdown table of every verdict whose page is `page_uri`, in the order declared."""
+    """The Markdown table of every verdict whose page is `page_uri`: by experiment, each in the
+    order it declared them."""
     ordered = sorted(verdicts.items(), key=lambda kv: (kv[1]["order"], kv[0]))
     rows = [v for _, v in ordered if v.get("page") == page_uri]
     if not rows:
