@@ -39,7 +39,7 @@ $(FRAMEWORKS): $(STAMP) requirements-frameworks.txt
 	$(PY) -m pip install --quiet -c requirements.txt -r requirements-frameworks.txt
 	@touch $@
 
-frameworks: $(FRAMEWORKS) ## add PyTorch, JAX, Keras, Flax and transformers to .venv for the parity tests (1.6 GB)
+frameworks: $(FRAMEWORKS) ## add PyTorch, JAX, Keras, Flax and transformers to .venv for the parity tests (1.7 GB)
 
 figures: $(STAMP) ## run the experiments (cached) and write figures/
 	$(PY) -m initdoc build $(if $(JOBS),--jobs $(JOBS))
