@@ -34,8 +34,10 @@ def on_config(config):
     # (the tests and the build choose Agg, which would show none).
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None:  # its cache key covers only the notebook's text; add the package's
-        jupyter.config["cache_dir"] = f".cache/mkdocs-jupyter/{assets.package_digest()}"
+    if jupyter is not None:  # its cache key covers only the notebook's text; add the package's.
+        # In the project, not the working folder: the plugin deletes what a build did not use.
+        cache = project_root() / ".cache" / "mkdocs-jupyter" / assets.package_digest()
+        jupyter.config["cache_dir"] = str(cache)
     return config
 
 

@@ -50,9 +50,12 @@ def build(out: Path, **env: str) -> Path:
     return out
 
 
-def mkdocs_build(project: Path, config: Path | None = None, timeout: float | None = None):
+def mkdocs_build(
+    project: Path, config: Path | None = None, timeout: float | None = None, cwd: Path | None = None
+):
     """`mkdocs build --strict` of the project at `project` (its own mkdocs.yml, or `config`) into
-    project/site, with INITDOC_ROOT=project; the finished process, output captured."""
+    project/site, with INITDOC_ROOT=project, from `cwd` (default: this process's); the finished
+    process, output captured."""
     files = ["-f", str(config or project / "mkdocs.yml"), "-d", str(project / "site")]
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *files],
@@ -60,6 +63,7 @@ def mkdocs_build(project: Path, config: Path | None = None, timeout: float | Non
         capture_output=True,
         text=True,
         timeout=timeout,
+        cwd=cwd,
     )
 
 

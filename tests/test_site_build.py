@@ -6,7 +6,7 @@ from __future__ import annotations
 import built_site
 import pytest
 
-from initdoc.site import page_weight
+from initdoc.site import assets, page_weight
 
 HOME = "# Home\n\nSee [the other page](other.md#a-section); {{ demo.steps }} steps; $x^2$.\n"
 OTHER = "# Other\n\n## A section\n\nText.\n"
@@ -24,6 +24,19 @@ def test_the_intact_project_builds(project):
     proc = built_site.mkdocs_build(project)
     assert proc.returncode == 0, proc.stderr
     assert (project / "site" / "other" / "index.html").exists()
+
+
+def test_a_build_keeps_the_notebooks_another_project_executed(project, tmp_path_factory):
+    """mkdocs-jupyter deletes the executed notebooks a build did not use from its cache folder,
+    which must be the built project's, not one under the folder the build was started from."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    digest = assets.package_digest()
+    bystander = elsewhere / ".cache" / "mkdocs-jupyter" / digest / "notebook.json"
+    bystander.parent.mkdir(parents=True)
+    bystander.write_text("{}")
+    proc = built_site.mkdocs_build(project, cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert bystander.exists()
 
 
 @pytest.mark.parametrize(
