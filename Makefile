@@ -66,7 +66,7 @@ $(WHEELHOUSE): requirements.txt | $(STAMP)
 	@touch $@
 
 test: lint $(FRAMEWORKS) $(NODE_TOOLS) $(WHEELHOUSE) ## run every test: experiments and site built once, in parallel
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 test-fast: $(STAMP) $(NODE_TOOLS) ## the tests that need no experiment run and no site build (about 40 s)
 	$(PY) -m pytest -m "not full" -n auto

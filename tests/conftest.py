@@ -19,29 +19,38 @@ from pathlib import Path
 import built_site
 import pytest
 
-from initdoc.pipeline import build, cache, registry
+from initdoc.pipeline import build, cache, registry, written
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIX = "_result"  # the fixture of experiment NAME is NAME_result
 FULL_FIXTURES = {"built", "site", "published"}
 FULL_MODULES = {"test_browser", "test_docs_snippets", "test_faults"}
+SITE_FIXTURES = {"site", "published"}
 
 registry.load_all()
 
 
 def pytest_collection_modifyitems(items):
-    """Mark `full` every test that uses a result or the site, or lives in a full-tier module."""
+    """Mark `full` every test that uses a result or the site, or lives in a full-tier module;
+    put every test of the built sites in one group, which one worker runs (pytest-xdist's
+    --dist loadgroup), so that each site is built once."""
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
         needs_results = any(name.endswith(SUFFIX) for name in uses) or FULL_FIXTURES & uses
         if needs_results or item.module.__name__ in FULL_MODULES:
             item.add_marker(pytest.mark.full)
+        if SITE_FIXTURES & uses:
+            item.add_marker(pytest.mark.xdist_group("sites"))
 
 
 @pytest.fixture(scope="session")
-def built():
-    """Every experiment built once (cached, in parallel) into the project's cache and figures/."""
-    return build.build(jobs=build.default_jobs(), log=lambda *_: None)
+def built(tmp_path_factory):
+    """Every experiment built once (cached, in parallel) into the project's cache and figures/.
+
+    With several test processes (pytest-xdist), the first builds while the others wait on a lock
+    in the run's shared temporary folder; they then find every experiment cached."""
+    with written.locked(tmp_path_factory.getbasetemp().parent):
+        return build.build(jobs=build.default_jobs(), log=lambda *_: None)
 
 
 def _result_fixture(name: str):
