@@ -30,6 +30,7 @@ SITE_FIXTURES = {"site", "published"}
 registry.load_all()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Mark `full` every test that uses a result or the site, or lives in a full-tier module;
     put every test of the built sites in one group, which one worker runs (pytest-xdist's
