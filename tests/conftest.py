@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUFFIX = "_result"  # the fixture of experiment NAME is NAME_result
 FULL_FIXTURES = {"built", "site", "published"}
 FULL_MODULES = {"test_browser", "test_docs_snippets", "test_faults"}
+SITE_FIXTURES = {"site", "published"}
 
 registry.load_all()
 
@@ -32,33 +33,15 @@ registry.load_all()
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Mark `full` every test that uses a result or the site, or lives in a full-tier module;
-    group the tests of each built site, so that one test process builds and tests it (with
-    pytest-xdist's --dist loadgroup, as `make test` runs)."""
+    put every test of the built sites in one group, which one worker runs (pytest-xdist's
+    --dist loadgroup), so that each site is built once."""
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
         needs_results = any(name.endswith(SUFFIX) for name in uses) or FULL_FIXTURES & uses
         if needs_results or item.module.__name__ in FULL_MODULES:
             item.add_marker(pytest.mark.full)
-        if group := site_group(item):
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def site_group(item) -> str | None:
-    """The built site a test uses, 'published' or 'site' (test_browser's `hosted` names it by
-    its parameter); None if it uses neither."""
-    uses = set(getattr(item, "fixturenames", ()))
-    hosted = getattr(item, "callspec", None) and item.callspec.params.get("hosted")
-    if "published" in uses or hosted == "sub-path":
-        return "published"
-    if "site" in uses or hosted == "root":
-        return "site"
-    return None
-
-
-def shared_folder(tmp_path_factory) -> Path:
-    """A temporary folder of this run that every test process shares."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+        if SITE_FIXTURES & uses:
+            item.add_marker(pytest.mark.xdist_group("sites"))
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +50,7 @@ def built(tmp_path_factory):
 
     With several test processes (pytest-xdist), the first builds while the others wait on a lock
     in the run's shared temporary folder; they then find every experiment cached."""
-    with written.locked(shared_folder(tmp_path_factory) / "experiments"):
+    with written.locked(tmp_path_factory.getbasetemp().parent):
         return build.build(jobs=build.default_jobs(), log=lambda *_: None)
 
 
@@ -87,10 +70,7 @@ for _name in registry.EXPERIMENTS:
 @pytest.fixture(scope="session")
 def site(built, tmp_path_factory) -> Path:
     """The site as `make site` builds it (same experiments), in a temporary folder; built once."""
-    # One site build at a time: mkdocs-jupyter writes its executed notebooks in place, so a
-    # build running beside another could read one half written.
-    with written.locked(shared_folder(tmp_path_factory) / "mkdocs"):
-        return built_site.build(tmp_path_factory.mktemp("site") / "site")
+    return built_site.build(tmp_path_factory.mktemp("site") / "site")
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +108,7 @@ def published(built, tmp_path_factory):
     there, as GitHub Pages serves a project site; built once."""
     port = built_site.free_port()
     address = f"http://127.0.0.1:{port}{built_site.PREFIX}"
-    with written.locked(shared_folder(tmp_path_factory) / "mkdocs"):
-        site = built_site.build(tmp_path_factory.mktemp("published") / "site", SITE_URL=address)
+    site = built_site.build(tmp_path_factory.mktemp("published") / "site", SITE_URL=address)
     url, server = built_site.serve(site, built_site.PREFIX, port)
     yield site, url
     server.shutdown()

@@ -94,13 +94,10 @@ def shot_name(path: str, folder: str = "") -> str:
 
 
 @pytest.fixture(scope="module", params=["root", "sub-path"])
-def hosted(request):
+def hosted(request, site, served, published):
     """(site folder, base URL): the site at the root of its host, and the site built for and
-    served under the sub-path of a GitHub Pages project site (each asked for only when used, so
-    that the two run in different test processes; see conftest.site_group)."""
-    if request.param == "root":
-        return request.getfixturevalue("site"), request.getfixturevalue("served")
-    return request.getfixturevalue("published")
+    served under the sub-path of a GitHub Pages project site."""
+    return (site, served) if request.param == "root" else published
 
 
 @pytest.fixture(scope="module")
