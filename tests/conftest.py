@@ -50,7 +50,10 @@ def built(tmp_path_factory):
 
     With several test processes (pytest-xdist), the first builds while the others wait on a lock
     in the run's shared temporary folder; they then find every experiment cached."""
-    with written.locked(tmp_path_factory.getbasetemp().parent):
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each process has a folder in the run's folder
+        shared = shared.parent
+    with written.locked(shared / "experiments"):
         return build.build(jobs=build.default_jobs(), log=lambda *_: None)
 
 
