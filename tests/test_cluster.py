@@ -19,7 +19,7 @@ EXPERIMENTS = ["he_signal", "saturation_units"]  # two of the fastest with figur
 def scheduler():
     """A local Dask cluster of two single-threaded worker processes; its address."""
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as lc:
         yield lc.scheduler_address
 
