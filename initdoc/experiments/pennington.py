@@ -5,6 +5,7 @@ near isometry, Gaussian weights (s₁ = −1) and relu (μ₂/μ₁² = 2) do no
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -84,21 +85,15 @@ def ratio(spreads: np.ndarray, depths, per_layer: float) -> np.ndarray:
 # The claims, as the page states them, before any data.
 
 
-def _claim(key, claim, reported, quantity, region, says):
-    return verdicts.declare(
-        "pennington",
-        key,
-        page=PAGE,
-        claim=claim,
-        reported=reported,
-        quantity=quantity,
-        region=region,
-        test="mean",
-        draws=NETWORKS,
-        fmt=".3f",
-        says=says,
-        checked_by="test_pennington.py::test_the_verdicts_can_go_either_way",
-    )
+_claim = functools.partial(
+    verdicts.declare,
+    "pennington",
+    page=PAGE,
+    test="mean",
+    draws=NETWORKS,
+    fmt=".3f",
+    checked_by="test_pennington.py::test_the_verdicts_can_go_either_way",
+)
 
 
 def _follows(what: str) -> dict[str, str]:
@@ -118,13 +113,13 @@ _RATIO = (
 )
 ISOMETRY = _claim(
     "isometry",
-    "Orthogonal weights on the edge of chaos with a small q* keep a deep tanh network's Jacobian "
-    "close to an isometry",
-    "dynamical isometry: all singular values near 1, at depth",
-    "Var(λ)/mean(λ)² of the eigenvalues of JJᵀ at the largest depth, tanh, orthogonal, small q*, "
-    "mean over networks",
-    verdicts.below(1.0, "below 1, the mean of the rescaled spectrum"),
-    {
+    claim="Orthogonal weights on the edge of chaos with a small q* keep a deep tanh network's "
+    "Jacobian close to an isometry",
+    reported="dynamical isometry: all singular values near 1, at depth",
+    quantity="Var(λ)/mean(λ)² of the eigenvalues of JJᵀ at the largest depth, tanh, orthogonal, "
+    "small q*, mean over networks",
+    region=verdicts.below(1.0, "below 1, the mean of the rescaled spectrum"),
+    says={
         "agrees": "With orthogonal weights and a small q* the spectrum stays concentrated at "
         "depth: its variance is {estimate} [{low}, {high}] of its squared mean, {region}.",
         "disagrees": "With orthogonal weights and a small q* the spectrum spreads anyway: its "
@@ -135,30 +130,30 @@ ISOMETRY = _claim(
 )
 GAUSSIAN_GROWS = _claim(
     "gaussian_grows",
-    "Gaussian weights at the same point spread the spectrum in proportion to depth, as the "
+    claim="Gaussian weights at the same point spread the spectrum in proportion to depth, as the "
     "formula with s₁ = −1 says",
-    "Gaussian weights cannot reach dynamical isometry",
-    _RATIO + "tanh, Gaussian, small q*, mean over networks",
-    verdicts.within(1, MARGIN),
-    _follows("Gaussian weights at the small q*"),
+    reported="Gaussian weights cannot reach dynamical isometry",
+    quantity=_RATIO + "tanh, Gaussian, small q*, mean over networks",
+    region=verdicts.within(1, MARGIN),
+    says=_follows("Gaussian weights at the small q*"),
 )
 LARGE_Q_GROWS = _claim(
     "large_q_grows",
-    "Orthogonal weights alone are not enough: with a large q* the spectrum of a tanh network "
-    "spreads in proportion to depth too",
-    "isometry needs q* → 0 as well as orthogonal weights",
-    _RATIO + "tanh, orthogonal, large q*, mean over networks",
-    verdicts.within(1, MARGIN),
-    _follows("orthogonal weights at the large q*"),
+    claim="Orthogonal weights alone are not enough: with a large q* the spectrum of a tanh "
+    "network spreads in proportion to depth too",
+    reported="isometry needs q* → 0 as well as orthogonal weights",
+    quantity=_RATIO + "tanh, orthogonal, large q*, mean over networks",
+    region=verdicts.within(1, MARGIN),
+    says=_follows("orthogonal weights at the large q*"),
 )
 RELU_GROWS = _claim(
     "relu_grows",
-    "A relu network cannot reach isometry, not even with orthogonal weights: its spectrum spreads "
-    "by one unit of variance per layer",
-    "relu networks cannot achieve dynamical isometry",
-    _RATIO + "relu, orthogonal, mean over networks",
-    verdicts.within(1, MARGIN),
-    _follows("relu with orthogonal weights"),
+    claim="A relu network cannot reach isometry, not even with orthogonal weights: its spectrum "
+    "spreads by one unit of variance per layer",
+    reported="relu networks cannot achieve dynamical isometry",
+    quantity=_RATIO + "relu, orthogonal, mean over networks",
+    region=verdicts.within(1, MARGIN),
+    says=_follows("relu with orthogonal weights"),
 )
 
 
