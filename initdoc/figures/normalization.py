@@ -18,11 +18,7 @@ MARK = {"none": "o", "batch": "s", "layer": "^"}
 
 
 def _log_x(ax, gains):
-    ax.set_xscale("log", base=2)
-    ticks = [g for g in gains if np.log2(g) == round(np.log2(g))]  # the powers of 2
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{g:g}" for g in ticks])
-    ax.minorticks_off()
+    plots.log2_x(ax, [g for g in gains if np.log2(g) == round(np.log2(g))])  # the powers of 2
     ax.set_xlabel("weight scale: gain × He")
 
 

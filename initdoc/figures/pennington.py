@@ -86,11 +86,8 @@ def spectra(res):
                 mfc=filled,
                 label=f"{label}, {name}",
             )
-    growth.set_xscale("log", base=2)
     growth.set_yscale("log")
-    growth.set_xticks(depths)
-    growth.set_xticklabels([str(d) for d in depths])
-    growth.minorticks_off()
+    plots.log2_x(growth, depths)
     growth.set_xlabel("depth L (layers)")
     growth.set_ylabel("Var(λ) / mean(λ)², λ: eigenvalues of JJᵀ")
     growth.text(

@@ -69,6 +69,15 @@ def save(fig, path: Path, card: Path | None = None) -> None:
     plt.close(fig)
 
 
+def log2_x(ax, ticks) -> None:
+    """A base-2 logarithmic x axis labelled at `ticks` only, and no minor ticks on either axis
+    (so call it after setting the y axis's scale)."""
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+
+
 def layer_colors(n: int) -> list:
     """A colour for each of `n` layers, from layer 1 up: LAYER_COLORS, or viridis for more."""
     if n <= len(LAYER_COLORS):
