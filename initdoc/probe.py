@@ -434,7 +434,17 @@ def run(
             s = math.sqrt(pz2[-1])
             predicted_loss = float(expected_initial_loss(s, sizes[-1], LOSS_ROWS, rng)[0])
     return Probe(
-        *(sizes, activation, scheme, batch, seed, pz2, z2, pd2, d2, predicted_loss, measured_loss),
+        sizes,
+        activation,
+        scheme,
+        batch,
+        seed,
+        pz2,
+        z2,
+        pd2,
+        d2,
+        predicted_loss,
+        measured_loss,
         skips=skips,
         branch_scale=scale,
         scale_name=scale_name,
@@ -513,7 +523,8 @@ def branch_advice(probe: Probe) -> tuple[str, str]:
             branch_scale=name,
         )
         measured.append(f"with --branch-scale {name} ({what}): {_ratios(other)}")
-        held += [name] if other.verdict == "holds" else []
+        if other.verdict == "holds":
+            held.append(name)
     fix = (
         f"--branch-scale {' or '.join(held)} would hold it" if held else "no branch scale holds it"
     )
