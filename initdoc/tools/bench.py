@@ -121,7 +121,8 @@ def gemm_seconds(matmul, arrays, repeats: int = 20) -> float:
 
 def gemm_speed(torch, dtype, batch: int) -> float:
     """numpy's speed over PyTorch's on the matrix products of one step (their shapes, dtype):
-    the best initdoc / PyTorch an engine built on numpy's matrix product can reach."""
+    about the best initdoc / PyTorch an engine on numpy's matrix product can reach (operands
+    stored another way, transposed, move it by up to a tenth)."""
     rng = np.random.default_rng(0)
     ours = [
         (rng.normal(size=(m, k)).astype(dtype), rng.normal(size=(k, n)).astype(dtype))
@@ -235,7 +236,7 @@ def engine_section(batches: list[int], seconds: float, rounds: int = 3) -> None:
     else:
         print(
             f"  PyTorch {torch.__version__}; GEMMs alone: the step's matrix products in numpy "
-            "(OpenBLAS) over PyTorch, the best ratio an engine on numpy's products can reach"
+            "(OpenBLAS) over PyTorch, about the best ratio an engine on numpy's products can reach"
         )
 
 
